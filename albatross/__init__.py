@@ -1,0 +1,1 @@
+"""Albatross: one service over many OpenStack regions."""

@@ -1,0 +1,35 @@
+"""Assembles the WSGI pipeline: errors and request ids -> auth_token -> caller -> router."""
+from keystonemiddleware import auth_token
+
+from albatross.api.handlers import jobs, keypairs, regions, versions
+from albatross.api.kingbird import sync as kingbird_sync
+from albatross.api.middleware import CallerFromToken, ErrorsAndRequestIds
+from albatross.api.policy import PolicyEnforcer
+from albatross.api.router import Route, Router
+from albatross.api import openapi
+
+
+def all_routes() -> list[Route]:
+    routes = (versions.ROUTES + regions.ROUTES + jobs.ROUTES + keypairs.ROUTES
+              + kingbird_sync.ROUTES)
+    document = {}
+
+    def get_openapi(req):
+        return document
+
+    routes.append(Route("GET", "/v1/openapi.json", get_openapi, "This OpenAPI document",
+                        public=True, tags=("versions",), response={"type": "object"}))
+    document.update(openapi.build(routes))
+    return routes
+
+
+def build_app(conf, runtime):
+    """The WSGI application for `runtime` (config, job store, regions, dispatcher)."""
+    enforcer = PolicyEnforcer(conf, conf.api.policy_file)
+    app = Router(all_routes(), runtime, enforcer)
+    app = CallerFromToken(app, enforcer)
+    # delay_auth_decision: public routes (versions, OpenAPI) answer without a token; the
+    # router refuses every other route when the token was not Confirmed.
+    app = auth_token.AuthProtocol(app, {"oslo_config_config": conf,
+                                        "delay_auth_decision": True})
+    return ErrorsAndRequestIds(app, conf.api.max_request_body_bytes)

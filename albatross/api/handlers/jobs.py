@@ -1,0 +1,43 @@
+from albatross.api.router import Route
+from albatross.api.schemas.common import JOB_ENVELOPE
+from albatross.api.schemas.jobs import JOB_LIST, LIST_QUERY
+from albatross.services import jobs as job_service
+
+
+def list_jobs(req):
+    q = req.query
+    if q["all_projects"]:
+        req.authorize("albatross:jobs:list:all_projects", req.caller.project_id)
+    return {"jobs": job_service.list_jobs(req.rt, req.caller, all_projects=q["all_projects"],
+                                          kind=q.get("kind"), active_only=q["active"],
+                                          limit=q["limit"], marker=q.get("marker"))}
+
+
+def get_job(req):
+    return {"job": job_service.get(req.rt, req.caller, req.params["job_id"])}
+
+
+def delete_job(req):
+    job_service.delete(req.rt, req.caller, req.params["job_id"])
+    return 204, None
+
+
+def retry_job(req):
+    return 202, {"job": job_service.retry(req.rt, req.caller, req.params["job_id"])}
+
+
+_JOB_ID = {"job_id": {"type": "string", "description": "The job's id."}}
+
+ROUTES = [
+    Route("GET", "/v1/jobs", list_jobs, "The project's jobs, newest first",
+          policy="albatross:jobs:list", query=LIST_QUERY, response=JOB_LIST, tags=("jobs",)),
+    Route("GET", "/v1/jobs/{job_id}", get_job, "A job with its per-region tasks",
+          policy="albatross:jobs:get", response=JOB_ENVELOPE, tags=("jobs",),
+          path_params=_JOB_ID),
+    Route("DELETE", "/v1/jobs/{job_id}", delete_job,
+          "Forget a finished job (what it created stays)", policy="albatross:jobs:delete",
+          status=204, tags=("jobs",), path_params=_JOB_ID),
+    Route("POST", "/v1/jobs/{job_id}/retry", retry_job, "Run the job's FAILED tasks again",
+          policy="albatross:jobs:retry", status=202, response=JOB_ENVELOPE, tags=("jobs",),
+          path_params=_JOB_ID),
+]

@@ -1,0 +1,33 @@
+"""Kingbird's request shapes. `force` arrives as the strings "True"/"False" from its client
+(a workaround for Kingbird's eval()), or as a boolean from anyone else."""
+from albatross.api.schemas.common import NAME, REGION
+
+FORCE = {"oneOf": [{"type": "boolean"}, {"enum": ["True", "False", "true", "false"]}]}
+ENTRY = {
+    "type": "object",
+    "required": ["resource_type", "resources", "source", "target"],
+    "properties": {
+        "resource_type": {"enum": ["keypair", "image", "flavor"]},
+        "resources": {"type": "array", "items": NAME, "minItems": 1, "maxItems": 100},
+        "source": {"oneOf": [REGION, {"type": "array", "items": REGION,
+                                      "minItems": 1, "maxItems": 1}]},
+        "target": {"type": "array", "items": REGION, "minItems": 1, "maxItems": 100},
+        "force": FORCE,
+    },
+}
+TEMPLATE = {"type": "object", "required": ["Sync"], "additionalProperties": False,
+            "properties": {"Sync": {"type": "array", "items": ENTRY, "minItems": 1,
+                                    "maxItems": 20}}}
+SYNC_REQUEST = {
+    "type": "object", "required": ["resource_set"], "additionalProperties": False,
+    "properties": {"resource_set": {"oneOf": [TEMPLATE, ENTRY]}},
+}
+_STATUS = {"enum": ["IN_PROGRESS", "SUCCESS", "FAILURE"]}
+JOB_STATUS = {"type": "object", "required": ["job_status"], "properties": {"job_status": {
+    "type": "object", "required": ["id", "status", "created_at"],
+    "properties": {"id": {"type": "string"}, "status": _STATUS,
+                   "created_at": {"type": "string"}}}}}
+JOB_SET = {"type": "object", "required": ["job_set"], "properties": {"job_set": {
+    "type": "array", "items": {"type": "object", "required": ["id", "sync_status"],
+                               "properties": {"id": {"type": "string"},
+                                              "sync_status": _STATUS}}}}}

@@ -1,0 +1,104 @@
+"""/v1.0/{project_id}/os-sync: Kingbird's shapes, Albatross's jobs."""
+from albatross.api.kingbird.schemas import JOB_SET, JOB_STATUS, SYNC_REQUEST
+from albatross.api.router import Route
+from albatross.exceptions import BadRequest, Forbidden, NotAcceptable
+from albatross.jobs import states
+from albatross.services import jobs as job_service
+from albatross.services import keypairs as keypair_service
+
+_KINGBIRD_STATUS = {states.QUEUED: "IN_PROGRESS", states.RUNNING: "IN_PROGRESS",
+                    states.SUCCESS: "SUCCESS", states.SKIPPED: "SUCCESS",
+                    states.FAILED: "FAILURE"}
+
+
+def _kb_time(iso: str | None) -> str:
+    """Kingbird printed str(datetime): '2018-01-25 10:00:00.123000'."""
+    if not iso:
+        return "None"
+    return iso.rstrip("Z").replace("T", " ") + "000"
+
+
+def _own_project(req) -> None:
+    if req.params["project_id"] != req.caller.project_id:
+        raise Forbidden("the project in the URL must be the project of your token",
+                        field="project_id")
+
+
+def _force(value) -> bool:
+    return value if isinstance(value, bool) else value.lower() == "true"
+
+
+def _entries(resource_set: dict) -> list[dict]:
+    return resource_set["Sync"] if "Sync" in resource_set else [resource_set]
+
+
+def create(req):
+    _own_project(req)
+    syncs = []
+    for i, entry in enumerate(_entries(req.body["resource_set"])):
+        if entry["resource_type"] != "keypair":
+            raise BadRequest(f"resource_type {entry['resource_type']!r} is not supported by "
+                             "this server yet; use keypair", field="resource_type")
+        source = entry["source"] if isinstance(entry["source"], str) else entry["source"][0]
+        syncs.append(keypair_service.SyncRequest(source, entry["target"], entry["resources"],
+                                                 _force(entry.get("force", False))))
+    job = keypair_service.request_sync(req.rt, req.caller, syncs, origin="kingbird")
+    return {"job_status": {"id": job["id"], "status": "IN_PROGRESS",
+                           "created_at": _kb_time(job["created_at"])}}
+
+
+def _job_rows(req, active_only: bool):
+    _own_project(req)
+    jobs = job_service.list_jobs(req.rt, req.caller, active_only=active_only, limit=1000,
+                                 user_only=True)
+    return {"job_set": [{"id": j["id"], "sync_status": _KINGBIRD_STATUS[j["status"]],
+                         "created_at": _kb_time(j["created_at"]),
+                         "updated_at": _kb_time(j["updated_at"])} for j in jobs]}
+
+
+def list_jobs(req):
+    return _job_rows(req, active_only=False)
+
+
+def list_active(req):
+    return _job_rows(req, active_only=True)
+
+
+def show(req):
+    _own_project(req)
+    job = job_service.get(req.rt, req.caller, req.params["job_id"])
+    return {"job_set": [{"id": t["id"], "resource": t["resource"],
+                         "source_region": t["source_region"],
+                         "target_region": t["target_region"],
+                         "resource_type": t["resource_type"],
+                         "sync_status": _KINGBIRD_STATUS[t["status"]],
+                         "created_at": _kb_time(t["created_at"]),
+                         "updated_at": _kb_time(t["finished_at"] or t["started_at"])}
+                        for t in job["tasks"]]}
+
+
+def delete(req):
+    _own_project(req)
+    job_id = req.params["job_id"]
+    job_service.delete(req.rt, req.caller, job_id, conflict_error=NotAcceptable)
+    return f"job {job_id} deleted from the database."
+
+
+_BASE = "/v1.0/{project_id}/os-sync"
+_PROJECT = {"project_id": {"type": "string", "description": "Must be the token's project."}}
+_JOB = {**_PROJECT, "job_id": {"type": "string"}}
+_TAGS = ("kingbird",)
+
+ROUTES = [
+    Route("POST", _BASE, create, "Kingbird: start a sync job", policy="albatross:keypairs:sync",
+          body=SYNC_REQUEST, response=JOB_STATUS, tags=_TAGS, path_params=_PROJECT),
+    Route("GET", _BASE, list_jobs, "Kingbird: the caller's sync jobs",
+          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT),
+    Route("GET", _BASE + "/active", list_active, "Kingbird: the caller's unfinished jobs",
+          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT),
+    Route("GET", _BASE + "/{job_id}", show, "Kingbird: a job's per-region rows",
+          policy="albatross:jobs:get", response=JOB_SET, tags=_TAGS, path_params=_JOB),
+    Route("DELETE", _BASE + "/{job_id}", delete, "Kingbird: forget a finished job",
+          policy="albatross:jobs:delete", response={"type": "string"}, tags=_TAGS,
+          path_params=_JOB),
+]

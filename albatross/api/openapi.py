@@ -1,0 +1,56 @@
+"""The OpenAPI 3.1 document, built from the route table (the same schemas that validate)."""
+from albatross.api.router import Route
+from albatross.api.schemas.common import ERROR
+
+_REASONS = {200: "OK", 202: "Accepted", 204: "No Content", 400: "Bad request (names the field)",
+            401: "No valid token", 403: "Not allowed by policy", 404: "Not found",
+            405: "Method not allowed", 406: "Not acceptable (Kingbird: job in progress)",
+            409: "Conflict", 413: "Body too large", 503: "A region did not answer"}
+
+
+def _operation(route: Route) -> dict:
+    op: dict = {"summary": route.summary, "operationId": f"{route.method.lower()}"
+                f"{route.path.replace('/', '_').replace('{', '').replace('}', '')}",
+                "tags": list(route.tags)}
+    params = [{"name": n, "in": "path", "required": True, "schema": s}
+              for n, s in route.path_params.items()]
+    params += [{"name": n, "in": "query", "required": False, "schema": s}
+               for n, s in route.query.items()]
+    if params:
+        op["parameters"] = params
+    if route.body is not None:
+        op["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": route.body}}}
+    ok: dict = {"description": _REASONS.get(route.status, "OK")}
+    if route.response is not None and route.status != 204:
+        ok["content"] = {"application/json": {"schema": route.response}}
+    responses = {str(route.status): ok}
+    errors = [400, 404, 405, 409, 413]
+    if not route.public:
+        errors += [401, 403, 503]
+    if route.path.startswith("/v1.0/"):
+        errors.append(406)
+    for code in sorted(errors):
+        responses[str(code)] = {"description": _REASONS[code], "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    op["responses"] = responses
+    if not route.public:
+        op["security"] = [{"keystone": []}]
+    return op
+
+
+def build(routes: list[Route]) -> dict:
+    paths: dict = {}
+    for route in routes:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Albatross", "version": "1.0",
+                 "description": "One API over many OpenStack regions."},
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR},
+            "securitySchemes": {"keystone": {"type": "apiKey", "in": "header",
+                                             "name": "X-Auth-Token"}},
+        },
+    }

@@ -1,0 +1,9 @@
+"""oslo.policy defaults in code, one module per resource; operators override any rule in
+policy.yaml (`oslopolicy-sample-generator --namespace albatross` lists them)."""
+import itertools
+
+from albatross.api.policies import base, jobs, keypairs, regions
+
+
+def list_rules():
+    return list(itertools.chain(base.RULES, regions.RULES, jobs.RULES, keypairs.RULES))

@@ -1,0 +1,108 @@
+"""Declarative routes: each names its method, path, policy, request schema and response
+schema. The same table drives dispatch, validation and the OpenAPI document, so the document
+cannot drift from what the code accepts."""
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import jsonschema
+import webob
+
+from albatross.api import validation
+from albatross.exceptions import AlbatrossError, BadRequest, NotFound
+from albatross.services.caller import Caller
+
+_PARAM = re.compile(r"{(\w+)}")
+
+
+@dataclass
+class Route:
+    method: str
+    path: str
+    handler: Callable
+    summary: str
+    policy: str | None = None
+    body: dict | None = None
+    query: dict = field(default_factory=dict)
+    response: dict | None = None
+    status: int = 200
+    tags: tuple = ()
+    public: bool = False
+    path_params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        pattern = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", self.path.rstrip("/"))
+        self.regex = re.compile(f"^{pattern}/?$")
+
+
+@dataclass
+class ApiRequest:
+    """What a handler gets: validated input, the caller, the runtime, and the policy check."""
+    webob: webob.Request
+    route: Route
+    params: dict
+    query: dict
+    body: object
+    caller: Caller | None
+    rt: object
+    enforcer: object
+
+    def authorize(self, rule: str, target_project: str | None = None) -> None:
+        self.enforcer.authorize(rule, self.webob.environ, target_project)
+
+
+class Router:
+    def __init__(self, routes: list[Route], rt, enforcer):
+        self.routes = routes
+        self.rt = rt
+        self.enforcer = enforcer
+
+    def match(self, method: str, path: str) -> tuple[Route, dict]:
+        allowed = []
+        for route in self.routes:
+            m = route.regex.match(path)
+            if m:
+                if route.method == method:
+                    return route, m.groupdict()
+                allowed.append(route.method)
+        if allowed:
+            raise MethodNotAllowed(allowed)
+        raise NotFound(f"no resource at {path}")
+
+    def __call__(self, environ, start_response):
+        req = webob.Request(environ)
+        route, params = self.match(req.method, req.path_info)
+        caller = environ.get("albatross.caller")
+        if not route.public:
+            if caller is None:
+                raise Unauthorized("authentication required: send a valid X-Auth-Token")
+            if route.policy:
+                self.enforcer.authorize(route.policy, environ, caller.project_id)
+        query = validation.parse_query(route.query, req.GET)
+        body = None
+        if route.body is not None:
+            body = validation.parse_body(route.body, req)
+        result = route.handler(ApiRequest(req, route, params, query, body, caller, self.rt,
+                                          self.enforcer))
+        status, payload = (result if isinstance(result, tuple) else (route.status, result))
+        resp = webob.Response(status=status, charset="utf-8",
+                              content_type="application/json")
+        if payload is not None:
+            resp.body = json.dumps(payload).encode()
+        return resp(environ, start_response)
+
+
+class Unauthorized(AlbatrossError):
+    status, title = 401, "Unauthorized"
+
+
+class MethodNotAllowed(AlbatrossError):
+    status, title = 405, "Method Not Allowed"
+
+    def __init__(self, allowed):
+        super().__init__(f"method not allowed; this resource accepts {', '.join(allowed)}")
+        self.allowed = allowed
+
+
+__all__ = ["Route", "Router", "ApiRequest", "BadRequest", "jsonschema"]

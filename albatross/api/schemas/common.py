@@ -1,0 +1,48 @@
+"""Shapes shared by several resources."""
+NAME = {"type": "string", "minLength": 1, "maxLength": 255}
+REGION = {"type": "string", "minLength": 1, "maxLength": 128}
+NULLABLE_STR = {"type": ["string", "null"]}
+TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
+
+ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {
+        "type": "object", "required": ["status", "title", "message"],
+        "properties": {"status": {"type": "integer"}, "title": {"type": "string"},
+                       "message": {"type": "string"}, "field": {"type": "string"},
+                       "request_id": {"type": "string"}}}},
+}
+
+TASK_STATES = ["QUEUED", "RUNNING", "SUCCESS", "FAILED", "SKIPPED"]
+
+TASK = {
+    "type": "object",
+    "required": ["id", "resource_type", "resource", "source_region", "target_region",
+                 "status", "attempts"],
+    "properties": {
+        "id": {"type": "string"}, "resource_type": {"type": "string"},
+        "resource": {"type": "string"}, "source_region": {"type": "string"},
+        "target_region": {"type": "string"}, "force": {"type": "boolean"},
+        "status": {"enum": TASK_STATES}, "error": NULLABLE_STR,
+        "attempts": {"type": "integer"}, "result": {"type": "object"},
+        "created_at": TIMESTAMP, "started_at": TIMESTAMP, "finished_at": TIMESTAMP,
+        "duration_ms": {"type": ["integer", "null"]},
+    },
+}
+
+JOB = {
+    "type": "object",
+    "required": ["id", "kind", "status", "project_id", "task_counts", "created_at"],
+    "properties": {
+        "id": {"type": "string"}, "kind": {"type": "string"},
+        "status": {"enum": ["QUEUED", "RUNNING", "SUCCESS", "FAILED"]},
+        "project_id": {"type": "string"}, "user_id": {"type": "string"},
+        "origin": {"type": "string"}, "params": {"type": "object"},
+        "task_counts": {"type": "object",
+                        "properties": {s: {"type": "integer"} for s in TASK_STATES}},
+        "created_at": TIMESTAMP, "updated_at": TIMESTAMP, "finished_at": TIMESTAMP,
+        "tasks": {"type": "array", "items": TASK},
+    },
+}
+
+JOB_ENVELOPE = {"type": "object", "required": ["job"], "properties": {"job": JOB}}

@@ -1,0 +1,1 @@
+"""Entry points. Thin: parse arguments, call one function, print."""

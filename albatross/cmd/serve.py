@@ -1,0 +1,64 @@
+"""`albatross serve`: the HTTP API plus, by default, the embedded worker in one process."""
+import logging
+import signal
+import threading
+
+import waitress
+
+from albatross.api.deploy import build_app
+from albatross.jobs.dispatch import CeleryDispatcher, EmbeddedDispatcher
+from albatross.jobs.executor import TaskExecutor
+from albatross.jobs.worker import EmbeddedWorker
+from albatross.regions.registry import RegionRegistry
+from albatross.services.runtime import Runtime
+
+LOG = logging.getLogger(__name__)
+
+
+def make_runtime(conf, with_worker: bool = True):
+    """Runtime wired for the configured executor; returns (runtime, worker or None)."""
+    registry = RegionRegistry.from_conf(conf)
+    if conf.jobs.executor == "celery":
+        from albatross.jobs import celery_app
+        app = celery_app.configure(conf)
+        return Runtime.from_conf(conf, CeleryDispatcher(app, conf.jobs.celery_queue),
+                                 registry), None
+    rt = Runtime.from_conf(conf, registry=registry)
+    worker = None
+    if with_worker:
+        executor = TaskExecutor(rt.store, registry, max_attempts=conf.jobs.max_attempts,
+                                retry_backoff=conf.jobs.retry_backoff)
+        worker = EmbeddedWorker(rt.store, executor, threads=conf.jobs.worker_threads,
+                                lease_seconds=conf.jobs.lease_seconds,
+                                poll_interval=conf.jobs.poll_interval)
+        rt.dispatcher = EmbeddedDispatcher(worker)
+    return rt, worker
+
+
+def serve(conf) -> int:
+    rt, worker = make_runtime(conf)
+    app = build_app(conf, rt)
+    if worker is not None:
+        worker.start()  # picks up at once whatever an earlier crash left queued or leased
+    threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
+    server = waitress.create_server(app, host=conf.api.bind_host, port=conf.api.bind_port,
+                                    threads=conf.api.threads, ident="albatross")
+    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    LOG.info("Albatross API on http://%s:%s (executor: %s)", conf.api.bind_host,
+             conf.api.bind_port, conf.jobs.executor)
+    try:
+        server.run()
+    except (KeyboardInterrupt, OSError):
+        pass
+    finally:
+        if worker is not None:
+            worker.stop()
+    return 0
+
+
+def _warm_regions(rt):
+    try:
+        LOG.info("managing regions: %s", ", ".join(rt.registry.names()))
+    except Exception as exc:
+        LOG.warning("region catalog not readable yet (%s); will retry on first use",
+                    type(exc).__name__)

@@ -1,0 +1,1 @@
+"""SQL storage: models, engine/session, and Alembic migrations under migrations/."""

@@ -1,0 +1,64 @@
+"""Engines and sessions per database URL, with the settings each backend needs for safe
+concurrent writers (SQLite: WAL, busy timeout, BEGIN IMMEDIATE)."""
+import contextlib
+import threading
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+_makers: dict[str, sessionmaker] = {}
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # take the write lock up front: a read-then-write transaction can't deadlock
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def get_engine(url: str, pool_size: int = 10) -> Engine:
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            if url.startswith("sqlite"):
+                engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                          "timeout": 30})
+                _configure_sqlite(engine)
+            else:
+                engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size,
+                                       pool_pre_ping=True, pool_recycle=3600)
+            _engines[url] = engine
+            _makers[url] = sessionmaker(engine, expire_on_commit=False)
+        return engine
+
+
+@contextlib.contextmanager
+def session_scope(url: str):
+    """One transaction: commit on success, roll back on any error."""
+    get_engine(url)
+    session: Session = _makers[url]()
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()
+
+
+def dispose(url: str) -> None:
+    with _lock:
+        engine = _engines.pop(url, None)
+        _makers.pop(url, None)
+    if engine is not None:
+        engine.dispose()

@@ -1,0 +1,89 @@
+"""Tables. The DB is the single source of truth for jobs: a broker message only says "look here"."""
+import datetime
+import uuid
+
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime.datetime:
+    """Naive UTC: every backend stores it the same way."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Job(Base):
+    """One request to change several regions; its status is derived from its tasks."""
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(16), default="api")
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+                                                          onupdate=utcnow)
+    tasks: Mapped[list["Task"]] = relationship(back_populates="job", order_by="Task.seq",
+                                               cascade="all, delete-orphan")
+
+
+class Task(Base):
+    """One resource in one target region: the unit a worker leases, runs and may re-run."""
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_claim", "status", "not_before"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    resource_type: Mapped[str] = mapped_column(String(32))
+    resource: Mapped[str] = mapped_column(String(255))
+    source_region: Mapped[str] = mapped_column(String(128))
+    target_region: Mapped[str] = mapped_column(String(128))
+    force: Mapped[bool] = mapped_column(Boolean, default=False)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="QUEUED")
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    result: Mapped[dict] = mapped_column(JSON, default=dict)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    lease_owner: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    lease_expires_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    job: Mapped[Job] = relationship(back_populates="tasks")
+
+
+class ResourceMapping(Base):
+    """What Albatross put where: (type, owner, source region, source key) -> target object.
+
+    Lets a re-run adopt instead of re-create, and lets later features delete only what
+    Albatross itself created."""
+    __tablename__ = "resource_mappings"
+    __table_args__ = (UniqueConstraint("resource_type", "owner", "source_region", "source_key",
+                                       "target_region", name="uq_mapping_source_target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    resource_type: Mapped[str] = mapped_column(String(32))
+    owner: Mapped[str] = mapped_column(String(64))
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    source_region: Mapped[str] = mapped_column(String(128))
+    source_key: Mapped[str] = mapped_column(String(255))
+    target_region: Mapped[str] = mapped_column(String(128))
+    target_id: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    created_by_albatross: Mapped[bool] = mapped_column(Boolean, default=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+                                                          onupdate=utcnow)

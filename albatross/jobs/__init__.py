@@ -1,0 +1,1 @@
+"""Durable jobs: rows in the DB, leased by workers (embedded threads or Celery processes)."""

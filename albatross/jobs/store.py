@@ -1,0 +1,193 @@
+"""Every read and write of jobs and tasks. Claims are compare-and-set updates, so any number
+of workers on any hosts can share the table without a lock service."""
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, func, or_, select, update
+
+from albatross.db.engine import session_scope
+from albatross.db.models import Job, Task, utcnow
+from albatross.jobs import states
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    resource_type: str
+    resource: str
+    source_region: str
+    target_region: str
+    force: bool = False
+    payload: dict | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    task_id: str
+    owner: str
+
+
+class JobStore:
+    def __init__(self, db_url: str):
+        self.db_url = db_url
+
+    # ---- writing jobs -------------------------------------------------------------------
+    def create_job(self, *, project_id, user_id, kind, params, tasks: list[TaskSpec],
+                   origin="api") -> tuple[str, list[str]]:
+        """Job and all its tasks in one transaction and one bulk insert, before any dispatch:
+        a lost broker message can delay work but never lose it."""
+        job_id = str(uuid.uuid4())
+        now = utcnow()
+        rows = [dict(id=str(uuid.uuid4()), job_id=job_id, seq=i, resource_type=t.resource_type,
+                     resource=t.resource, source_region=t.source_region,
+                     target_region=t.target_region, force=t.force, payload=t.payload or {},
+                     status=states.QUEUED, result={}, attempts=0, not_before=now,
+                     created_at=now) for i, t in enumerate(tasks)]
+        with session_scope(self.db_url) as s:
+            s.add(Job(id=job_id, project_id=project_id, user_id=user_id, kind=kind,
+                      origin=origin, params=params, created_at=now, updated_at=now))
+            s.flush()
+            if rows:
+                s.execute(Task.__table__.insert(), rows)
+        return job_id, [r["id"] for r in rows]
+
+    def retry_failed(self, job_id: str) -> list[str]:
+        """Put a job's FAILED tasks back in the queue; returns their ids."""
+        now = utcnow()
+        with session_scope(self.db_url) as s:
+            ids = list(s.scalars(select(Task.id).where(Task.job_id == job_id,
+                                                       Task.status == states.FAILED)))
+            if ids:
+                s.execute(update(Task).where(Task.id.in_(ids), Task.status == states.FAILED)
+                          .values(status=states.QUEUED, not_before=now, attempts=0,
+                                  lease_owner=None, lease_expires_at=None, finished_at=None))
+                s.execute(update(Job).where(Job.id == job_id).values(updated_at=now))
+        return ids
+
+    def delete_job(self, job_id: str) -> bool:
+        with session_scope(self.db_url) as s:
+            s.execute(delete(Task).where(Task.job_id == job_id))
+            return s.execute(delete(Job).where(Job.id == job_id)).rowcount == 1
+
+    # ---- leasing ---------------------------------------------------------------------------
+    def _claimable(self, now):
+        return or_(and_(Task.status == states.QUEUED, Task.not_before <= now),
+                   and_(Task.status == states.RUNNING, Task.lease_expires_at < now))
+
+    def claim(self, owner: str, lease_seconds: float, task_id: str | None = None,
+              limit: int = 1) -> list[Claim]:
+        """Lease up to `limit` runnable tasks (or exactly `task_id`): queued ones that are due,
+        and running ones whose worker stopped renewing its lease (it crashed)."""
+        claims: list[Claim] = []
+        now = utcnow()
+        with session_scope(self.db_url) as s:
+            q = select(Task.id).where(self._claimable(now)).order_by(Task.not_before, Task.seq)
+            if task_id is not None:
+                q = q.where(Task.id == task_id)
+            candidates = list(s.scalars(q.limit(limit * 4)))
+        for cid in candidates:
+            if len(claims) >= limit:
+                break
+            now = utcnow()
+            with session_scope(self.db_url) as s:
+                res = s.execute(
+                    update(Task).where(Task.id == cid, self._claimable(now))
+                    .values(status=states.RUNNING, lease_owner=owner,
+                            lease_expires_at=now + datetime.timedelta(seconds=lease_seconds),
+                            attempts=Task.attempts + 1,
+                            started_at=func.coalesce(Task.started_at, now)))
+                if res.rowcount == 1:
+                    claims.append(Claim(cid, owner))
+        return claims
+
+    def renew(self, claims: list[Claim], lease_seconds: float) -> None:
+        now = utcnow()
+        with session_scope(self.db_url) as s:
+            for c in claims:
+                s.execute(update(Task).where(Task.id == c.task_id, Task.lease_owner == c.owner,
+                                             Task.status == states.RUNNING)
+                          .values(lease_expires_at=now + datetime.timedelta(
+                              seconds=lease_seconds)))
+
+    def finish(self, claim: Claim, status: str, *, error: str | None = None,
+               result: dict | None = None) -> bool:
+        """Record a terminal state, only if we still hold the lease (else another worker took
+        the task over and its outcome wins)."""
+        now = utcnow()
+        with session_scope(self.db_url) as s:
+            res = s.execute(update(Task).where(Task.id == claim.task_id,
+                                               Task.lease_owner == claim.owner,
+                                               Task.status == states.RUNNING)
+                            .values(status=status, error=error, result=result or {},
+                                    finished_at=now, lease_expires_at=None))
+            if res.rowcount == 1:
+                s.execute(update(Job).where(Job.id == select(Task.job_id).where(
+                    Task.id == claim.task_id).scalar_subquery()).values(updated_at=now))
+            return res.rowcount == 1
+
+    def requeue(self, claim: Claim, delay: float, error: str) -> bool:
+        """A transient failure: try again after `delay` seconds."""
+        now = utcnow()
+        with session_scope(self.db_url) as s:
+            res = s.execute(update(Task).where(Task.id == claim.task_id,
+                                               Task.lease_owner == claim.owner,
+                                               Task.status == states.RUNNING)
+                            .values(status=states.QUEUED, error=error, lease_expires_at=None,
+                                    not_before=now + datetime.timedelta(seconds=delay)))
+            return res.rowcount == 1
+
+    def due_task_ids(self, stale_seconds: float = 0.0, limit: int = 500) -> list[str]:
+        """Tasks that have waited `stale_seconds` past their due time, or whose worker died:
+        their broker message was probably lost, so they are announced again."""
+        now = utcnow()
+        stale = now - datetime.timedelta(seconds=stale_seconds)
+        with session_scope(self.db_url) as s:
+            return list(s.scalars(select(Task.id).where(or_(
+                and_(Task.status == states.QUEUED, Task.not_before <= stale),
+                and_(Task.status == states.RUNNING, Task.lease_expires_at < now))).limit(limit)))
+
+    # ---- reading ---------------------------------------------------------------------------
+    def get_task(self, task_id: str) -> Task | None:
+        with session_scope(self.db_url) as s:
+            return s.get(Task, task_id)
+
+    def get_job(self, job_id: str) -> tuple[Job, list[Task]] | None:
+        with session_scope(self.db_url) as s:
+            job = s.get(Job, job_id)
+            if job is None:
+                return None
+            tasks = list(s.scalars(select(Task).where(Task.job_id == job_id)
+                                   .order_by(Task.seq)))
+            return job, tasks
+
+    def list_jobs(self, *, project_id: str | None, user_id: str | None = None,
+                  kind: str | None = None, active_only: bool = False,
+                  limit: int = 100, marker: str | None = None) -> list[tuple[Job, dict]]:
+        """Jobs newest first, each with its task counts per state."""
+        with session_scope(self.db_url) as s:
+            q = select(Job).order_by(Job.created_at.desc(), Job.id)
+            if project_id is not None:
+                q = q.where(Job.project_id == project_id)
+            if user_id is not None:
+                q = q.where(Job.user_id == user_id)
+            if kind is not None:
+                q = q.where(Job.kind == kind)
+            if active_only:
+                q = q.where(select(Task.id).where(
+                    Task.job_id == Job.id,
+                    Task.status.in_([states.QUEUED, states.RUNNING])).exists())
+            if marker is not None:
+                m = s.get(Job, marker)
+                if m is not None:
+                    q = q.where(or_(Job.created_at < m.created_at,
+                                    and_(Job.created_at == m.created_at, Job.id > m.id)))
+            jobs = list(s.scalars(q.limit(limit)))
+            counts: dict[str, dict[str, int]] = defaultdict(dict)
+            if jobs:
+                for job_id, status, n in s.execute(
+                        select(Task.job_id, Task.status, func.count())
+                        .where(Task.job_id.in_([j.id for j in jobs]))
+                        .group_by(Task.job_id, Task.status)):
+                    counts[job_id][status] = n
+            return [(j, counts[j.id]) for j in jobs]

@@ -1,0 +1,71 @@
+"""The one interface every synced resource type implements (as Kubernetes controllers do):
+read source, read target, diff, apply. Level-triggered: each run looks at the world as it is
+now, so running a task twice (after a crash, a retry, a duplicate message) is harmless."""
+import abc
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from albatross.regions.registry import RegionRegistry
+
+
+class Conflict(Exception):
+    """The target holds something else under the same name and we may not replace it."""
+
+
+class NotInSource(Exception):
+    """The resource to copy is gone from the source region."""
+
+
+@dataclass
+class TaskContext:
+    registry: RegionRegistry
+    resource: str
+    source_region: str
+    target_region: str
+    force: bool
+    payload: dict
+    project_id: str
+    user_id: str
+    task_id: str
+
+
+@dataclass
+class Plan:
+    action: str  # "none" | "create" | "replace" | "conflict"
+    reason: str = ""
+    desired: Any = None
+    current: Any = None
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    action: str
+    written: bool
+    target_id: str | None = None
+    fingerprint: str | None = None
+    details: dict = field(default_factory=dict)
+
+
+class Reconciler(abc.ABC):
+    resource_type: ClassVar[str]
+
+    @abc.abstractmethod
+    def read_source(self, ctx: TaskContext) -> Any: ...
+
+    @abc.abstractmethod
+    def read_target(self, ctx: TaskContext) -> Any | None: ...
+
+    @abc.abstractmethod
+    def diff(self, source: Any, target: Any | None, force: bool) -> Plan:
+        """Pure: no I/O, so it is unit-tested exhaustively."""
+
+    @abc.abstractmethod
+    def apply(self, plan: Plan, ctx: TaskContext) -> Outcome: ...
+
+    def reconcile(self, ctx: TaskContext) -> Outcome:
+        source = self.read_source(ctx)
+        plan = self.diff(source, self.read_target(ctx), ctx.force)
+        if plan.action == "conflict":
+            raise Conflict(plan.reason)
+        return self.apply(plan, ctx)

@@ -1,0 +1,1 @@
+"""The regions Albatross manages: discovery, one openstacksdk connection each, health, fan-out."""

@@ -1,0 +1,141 @@
+"""Region discovery and connections.
+
+Two shapes of deployment:
+- one shared Keystone whose catalog lists many regions ([regions] cloud): one keystoneauth
+  session (one service token) is shared by one openstacksdk Connection per region;
+- separate clouds, each its own Keystone ([regions] clouds): one session per cloud, and the
+  region is known by the cloud's name.
+Connections are made once and reused; every call to several regions runs concurrently."""
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import openstack
+import openstack.config
+from openstack import connection as sdk_connection
+
+LOG = logging.getLogger(__name__)
+
+# service types that are not "a region's cloud": Albatross itself and identity
+_NOT_REGIONAL = {"identity", "multi-region", "synchronization"}
+
+
+class UnknownRegion(LookupError):
+    def __init__(self, name: str, known: list[str]):
+        super().__init__(f"unknown region {name!r}; known regions: {', '.join(known) or 'none'}")
+        self.name = name
+        self.known = known
+
+
+@dataclass
+class Region:
+    name: str
+    cloud: str
+    region_name: str | None
+    endpoints: dict[str, str] = field(default_factory=dict)
+    keystone: str = ""
+
+
+class RegionRegistry:
+    def __init__(self, *, cloud: str | None = "albatross", clouds: list[str] | None = None,
+                 only: list[str] | None = None, clouds_yaml: str | None = None,
+                 max_parallel: int = 16):
+        self._cloud = cloud
+        self._clouds = list(clouds or [])
+        self._only = set(only or [])
+        self._config = openstack.config.OpenStackConfig(
+            config_files=[clouds_yaml] if clouds_yaml else None)
+        self._lock = threading.Lock()
+        self._regions: dict[str, Region] | None = None
+        self._sessions: dict[str, object] = {}
+        self._connections: dict[str, sdk_connection.Connection] = {}
+        self.pool = ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="region")
+
+    @classmethod
+    def from_conf(cls, conf) -> "RegionRegistry":
+        r = conf.regions
+        return cls(cloud=r.cloud, clouds=r.clouds, only=r.only, clouds_yaml=r.clouds_yaml,
+                   max_parallel=r.max_parallel)
+
+    # ---- discovery ---------------------------------------------------------------------
+    def _session(self, cloud: str, region_name: str | None = None):
+        if cloud not in self._sessions:
+            cloud_region = self._config.get_one(cloud=cloud, region_name=region_name)
+            self._sessions[cloud] = cloud_region.get_session()
+        return self._sessions[cloud]
+
+    @staticmethod
+    def _catalog_endpoints(session) -> tuple[dict[str, dict[str, str]], str]:
+        access = session.auth.get_access(session)
+        by_region: dict[str, dict[str, str]] = {}
+        keystone = ""
+        for service in access.service_catalog.catalog:
+            stype = service.get("type")
+            for ep in service.get("endpoints", []):
+                if ep.get("interface") != "public":
+                    continue
+                if stype == "identity":
+                    keystone = keystone or ep["url"]
+                if stype in _NOT_REGIONAL:
+                    continue
+                region = ep.get("region_id") or ep.get("region")
+                by_region.setdefault(region, {})[stype] = ep["url"]
+        return by_region, keystone
+
+    def _discover(self) -> dict[str, Region]:
+        regions: dict[str, Region] = {}
+        if self._clouds:
+            for cloud in self._clouds:
+                cloud_region = self._config.get_one(cloud=cloud)
+                session = self._session(cloud)
+                by_region, keystone = self._catalog_endpoints(session)
+                rname = cloud_region.region_name or next(iter(by_region), None)
+                regions[cloud] = Region(cloud, cloud, rname, by_region.get(rname, {}), keystone)
+        else:
+            session = self._session(self._cloud)
+            by_region, keystone = self._catalog_endpoints(session)
+            for rname in sorted(by_region):
+                if self._only and rname not in self._only:
+                    continue
+                regions[rname] = Region(rname, self._cloud, rname, by_region[rname], keystone)
+        LOG.info("regions: %s", ", ".join(regions) or "none")
+        return regions
+
+    def regions(self, refresh: bool = False) -> dict[str, Region]:
+        with self._lock:
+            if self._regions is None or refresh:
+                self._regions = self._discover()
+            return self._regions
+
+    def names(self) -> list[str]:
+        return list(self.regions())
+
+    def get(self, name: str) -> Region:
+        regions = self.regions()
+        if name not in regions:
+            raise UnknownRegion(name, list(regions))
+        return regions[name]
+
+    def connection(self, name: str) -> sdk_connection.Connection:
+        """The region's reusable openstacksdk connection (service credentials)."""
+        region = self.get(name)
+        with self._lock:
+            conn = self._connections.get(name)
+            if conn is None:
+                conn = sdk_connection.Connection(session=self._session(region.cloud),
+                                                 region_name=region.region_name,
+                                                 app_name="albatross")
+                self._connections[name] = conn
+            return conn
+
+    def fan_out(self, fn, names) -> dict[str, object]:
+        """fn(name) for every region at once; the value is the result or the exception."""
+        futures = {n: self.pool.submit(fn, n) for n in names}
+        out: dict[str, object] = {}
+        for n, fut in futures.items():
+            try:
+                out[n] = fut.result()
+            except Exception as exc:  # one region's failure must not hide the others
+                out[n] = exc
+        return out

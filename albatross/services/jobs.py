@@ -1,0 +1,84 @@
+"""Jobs as a tenant sees them: only their own project's (an admin sees every project's)."""
+from albatross.db.models import Job, Task
+from albatross.exceptions import Conflict, NotFound
+from albatross.jobs import states
+from albatross.services.caller import Caller
+from albatross.services.runtime import Runtime
+
+
+def _iso(dt):
+    return dt.isoformat(timespec="milliseconds") + "Z" if dt else None
+
+
+def task_view(t: Task) -> dict:
+    return {"id": t.id, "resource_type": t.resource_type, "resource": t.resource,
+            "source_region": t.source_region, "target_region": t.target_region,
+            "force": t.force, "status": t.status, "error": t.error, "attempts": t.attempts,
+            "result": t.result or {}, "created_at": _iso(t.created_at),
+            "started_at": _iso(t.started_at), "finished_at": _iso(t.finished_at),
+            "duration_ms": (round((t.finished_at - t.started_at).total_seconds() * 1000)
+                            if t.finished_at and t.started_at else None)}
+
+
+def job_view(job: Job, counts: dict, tasks: list[Task] | None = None) -> dict:
+    out = {"id": job.id, "kind": job.kind, "status": states.job_status(counts),
+           "project_id": job.project_id, "user_id": job.user_id, "origin": job.origin,
+           "params": job.params, "task_counts": {s: counts.get(s, 0)
+                                                 for s in states.TASK_STATES},
+           "created_at": _iso(job.created_at), "updated_at": _iso(job.updated_at)}
+    if tasks is not None:
+        out["tasks"] = [task_view(t) for t in tasks]
+        finished = [t.finished_at for t in tasks if t.finished_at]
+        done = out["status"] in (states.SUCCESS, states.FAILED)
+        out["finished_at"] = _iso(max(finished)) if done and finished else None
+    return out
+
+
+def _visible(caller: Caller, job: Job) -> bool:
+    return caller.is_admin or job.project_id == caller.project_id
+
+
+def load(rt: Runtime, caller: Caller, job_id: str) -> tuple[Job, list[Task], dict]:
+    """The job if the caller may see it; 404 otherwise (never reveal another project's ids)."""
+    found = rt.store.get_job(job_id)
+    if found is None or not _visible(caller, found[0]):
+        raise NotFound(f"job {job_id} not found", field="job_id")
+    job, tasks = found
+    counts: dict[str, int] = {}
+    for t in tasks:
+        counts[t.status] = counts.get(t.status, 0) + 1
+    return job, tasks, counts
+
+
+def get(rt: Runtime, caller: Caller, job_id: str) -> dict:
+    job, tasks, counts = load(rt, caller, job_id)
+    return job_view(job, counts, tasks)
+
+
+def list_jobs(rt: Runtime, caller: Caller, *, all_projects: bool = False,
+              kind: str | None = None, active_only: bool = False, limit: int = 100,
+              marker: str | None = None, user_only: bool = False) -> list[dict]:
+    project = None if (all_projects and caller.is_admin) else caller.project_id
+    rows = rt.store.list_jobs(project_id=project, kind=kind, active_only=active_only,
+                              limit=limit, marker=marker,
+                              user_id=caller.user_id if user_only else None)
+    return [job_view(j, c) for j, c in rows]
+
+
+def delete(rt: Runtime, caller: Caller, job_id: str, conflict_error=Conflict) -> None:
+    """Forget a finished job (its records only: what it created stays in the regions)."""
+    job, _tasks, counts = load(rt, caller, job_id)
+    if states.job_status(counts) in (states.QUEUED, states.RUNNING):
+        raise conflict_error(f"job {job_id} is still {states.job_status(counts)}; "
+                             "delete it when it has finished")
+    rt.store.delete_job(job_id)
+
+
+def retry(rt: Runtime, caller: Caller, job_id: str) -> dict:
+    """Run the FAILED tasks of a job again (e.g. after a region came back)."""
+    load(rt, caller, job_id)
+    ids = rt.store.retry_failed(job_id)
+    if not ids:
+        raise Conflict(f"job {job_id} has no FAILED tasks to retry")
+    rt.dispatcher.dispatch(ids)
+    return get(rt, caller, job_id)

@@ -1,0 +1,94 @@
+"""Keypair cloning: validate everything, snapshot the source keys, then write the job and its
+tasks (one per keypair x target region) in one transaction and hand them to the workers."""
+from dataclasses import dataclass
+
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as sdk_exc
+
+from albatross.exceptions import BadRequest, Forbidden, NotFound, UpstreamUnavailable
+from albatross.jobs.store import TaskSpec
+from albatross.reconcilers.keypairs import snapshot
+from albatross.services import jobs as job_service
+from albatross.services import regions as region_service
+from albatross.services.caller import Caller
+from albatross.services.runtime import Runtime
+
+ALL_REGIONS = "all"
+
+
+def resolve_targets(rt: Runtime, source: str, targets) -> list[str]:
+    """`"all"` means every region but the source ("clone to all my regions")."""
+    if targets == ALL_REGIONS:
+        return [r for r in rt.registry.names() if r != source]
+    seen: list[str] = []
+    for t in targets:
+        if t not in seen:
+            seen.append(t)
+    return seen
+
+
+def _read_sources(rt: Runtime, source: str, names: list[str], user_id: str) -> dict[str, dict]:
+    compute = rt.registry.connection(source).compute
+
+    def read(name):
+        return compute.get_keypair(name, user_id=user_id)
+
+    found = rt.registry.fan_out(read, names)
+    out = {}
+    for name, kp in found.items():
+        if isinstance(kp, sdk_exc.NotFoundException):
+            raise NotFound(f"keypair {name!r} not found in region {source} for user {user_id}",
+                           field="keypairs")
+        if isinstance(kp, (ks_exc.ConnectFailure, ks_exc.ConnectTimeout,
+                           sdk_exc.SDKException)):
+            raise UpstreamUnavailable(f"cannot read keypair {name!r} from {source}: "
+                                      f"{type(kp).__name__}")
+        if isinstance(kp, Exception):
+            raise kp
+        out[name] = snapshot(kp)
+    return out
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    """Copy `keypairs` from `source_region` to `target_regions` (a list, or "all")."""
+    source_region: str
+    target_regions: object
+    keypairs: list
+    force: bool = False
+
+
+def _plan(rt: Runtime, req: SyncRequest, owner: str) -> tuple[dict, list[TaskSpec]]:
+    region_service.require_regions(rt, [req.source_region], "source_region")
+    targets = resolve_targets(rt, req.source_region, req.target_regions)
+    if not targets:
+        raise BadRequest("no target region: give at least one region other than the source",
+                         field="target_regions")
+    if req.source_region in targets:
+        raise BadRequest(f"target_regions must not include the source region "
+                         f"{req.source_region}", field="target_regions")
+    region_service.require_regions(rt, targets, "target_regions")
+    names = list(dict.fromkeys(req.keypairs))
+    sources = _read_sources(rt, req.source_region, names, owner)
+    specs = [TaskSpec("keypair", n, req.source_region, t, req.force, sources[n])
+             for n in names for t in targets]
+    return {"source_region": req.source_region, "target_regions": targets,
+            "keypairs": names, "force": req.force}, specs
+
+
+def request_sync(rt: Runtime, caller: Caller, requests: list[SyncRequest],
+                 user_id: str | None = None, origin: str = "api") -> dict:
+    """One job for all `requests`: everything is checked before anything is written."""
+    if user_id and user_id != caller.user_id and not caller.is_admin:
+        raise Forbidden("only an admin may copy another user's keypairs", field="user_id")
+    owner = user_id or caller.user_id
+    params, specs = [], []
+    for req in requests:
+        p, s = _plan(rt, req, owner)
+        params.append(p)
+        specs.extend(s)
+    job_id, task_ids = rt.store.create_job(
+        project_id=caller.project_id, user_id=owner, kind="keypair_sync", origin=origin,
+        params={"syncs": params}, tasks=specs)
+    rt.dispatcher.dispatch(task_ids)
+    return job_service.get(rt, caller, job_id)

@@ -1,0 +1,24 @@
+"""The long-lived objects one process shares: config, job store, regions, health, dispatcher."""
+from dataclasses import dataclass
+
+from albatross.jobs.store import JobStore
+from albatross.regions.health import HealthProbe
+from albatross.regions.registry import RegionRegistry
+
+
+@dataclass
+class Runtime:
+    conf: object
+    store: JobStore
+    registry: RegionRegistry
+    health: HealthProbe
+    dispatcher: object
+
+    @classmethod
+    def from_conf(cls, conf, dispatcher=None, registry: RegionRegistry | None = None):
+        from albatross.jobs.dispatch import NullDispatcher
+        registry = registry or RegionRegistry.from_conf(conf)
+        return cls(conf=conf, store=JobStore(conf.database.connection), registry=registry,
+                   health=HealthProbe(registry, conf.regions.health_timeout,
+                                      conf.regions.health_cache_seconds),
+                   dispatcher=dispatcher or NullDispatcher())
