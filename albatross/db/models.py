@@ -4,7 +4,11 @@ import uuid
 
 from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# microseconds everywhere: MySQL/MariaDB DATETIME would round leases to whole seconds
+Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
 def new_id() -> str:
@@ -30,8 +34,8 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(32))
     origin: Mapped[str] = mapped_column(String(16), default="api")
     params: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)
     tasks: Mapped[list["Task"]] = relationship(back_populates="job", order_by="Task.seq",
                                                cascade="all, delete-orphan")
@@ -55,12 +59,12 @@ class Task(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     result: Mapped[dict] = mapped_column(JSON, default=dict)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
+    not_before: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
     lease_owner: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    lease_expires_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
-    started_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
-    finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    lease_expires_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp, nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+    started_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp, nullable=True)
+    finished_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp, nullable=True)
     job: Mapped[Job] = relationship(back_populates="tasks")
 
 
@@ -84,6 +88,6 @@ class ResourceMapping(Base):
     fingerprint: Mapped[str | None] = mapped_column(String(255), nullable=True)
     created_by_albatross: Mapped[bool] = mapped_column(Boolean, default=True)
     task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime.datetime] = mapped_column(DateTime, default=utcnow,
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)

@@ -20,7 +20,8 @@ TEMPLATE = {"type": "object", "required": ["Sync"], "additionalProperties": Fals
                                     "maxItems": 20}}}
 SYNC_REQUEST = {
     "type": "object", "required": ["resource_set"], "additionalProperties": False,
-    "properties": {"resource_set": {"oneOf": [TEMPLATE, ENTRY]}},
+    "properties": {"resource_set": {"type": "object", "if": {"required": ["Sync"]},
+                                    "then": TEMPLATE, "else": ENTRY}},
 }
 _STATUS = {"enum": ["IN_PROGRESS", "SUCCESS", "FAILURE"]}
 JOB_STATUS = {"type": "object", "required": ["job_status"], "properties": {"job_status": {

@@ -6,6 +6,11 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from sqlalchemy.dialects import mysql
+
+# frozen here, not imported from models: a migration must not change when models do
+Timestamp = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -21,8 +26,8 @@ def upgrade():
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("origin", sa.String(16), nullable=False),
         sa.Column("params", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", Timestamp, nullable=False),
+        sa.Column("updated_at", Timestamp, nullable=False),
     )
     op.create_index("ix_jobs_project_id", "jobs", ["project_id"])
     op.create_index("ix_jobs_created_at", "jobs", ["created_at"])
@@ -42,12 +47,12 @@ def upgrade():
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("result", sa.JSON(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("not_before", sa.DateTime(), nullable=False),
+        sa.Column("not_before", Timestamp, nullable=False),
         sa.Column("lease_owner", sa.String(255), nullable=True),
-        sa.Column("lease_expires_at", sa.DateTime(), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("started_at", sa.DateTime(), nullable=True),
-        sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.Column("lease_expires_at", Timestamp, nullable=True),
+        sa.Column("created_at", Timestamp, nullable=False),
+        sa.Column("started_at", Timestamp, nullable=True),
+        sa.Column("finished_at", Timestamp, nullable=True),
     )
     op.create_index("ix_tasks_job_id", "tasks", ["job_id"])
     op.create_index("ix_tasks_claim", "tasks", ["status", "not_before"])
@@ -64,8 +69,8 @@ def upgrade():
         sa.Column("fingerprint", sa.String(255), nullable=True),
         sa.Column("created_by_albatross", sa.Boolean(), nullable=False),
         sa.Column("task_id", sa.String(36), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", Timestamp, nullable=False),
+        sa.Column("updated_at", Timestamp, nullable=False),
         sa.UniqueConstraint("resource_type", "owner", "source_region", "source_key",
                             "target_region", name="uq_mapping_source_target"),
     )

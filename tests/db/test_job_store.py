@@ -1,0 +1,98 @@
+"""The job store's promises, on every backend: atomic job creation, exclusive leases that
+expire, outcomes recorded only by the lease holder, retries."""
+import threading
+import time
+
+from albatross.jobs import states
+from albatross.jobs.store import JobStore, TaskSpec
+
+
+def _job(store, n=3, project="p1"):
+    specs = [TaskSpec("keypair", f"kp{i}", "R1", "R2", False, {"public_key": "k"})
+             for i in range(n)]
+    return store.create_job(project_id=project, user_id="u1", kind="keypair_sync",
+                            params={"x": 1}, tasks=specs)
+
+
+def test_create_job_writes_job_and_all_tasks(db_url):
+    store = JobStore(db_url)
+    job_id, task_ids = _job(store, 4)
+    job, tasks = store.get_job(job_id)
+    assert job.params == {"x": 1} and [t.id for t in tasks] == task_ids
+    assert {t.status for t in tasks} == {states.QUEUED}
+    assert [t.payload for t in tasks] == [{"public_key": "k"}] * 4
+
+
+def test_concurrent_claims_never_share_a_task(db_url):
+    store = JobStore(db_url)
+    _job_id, task_ids = _job(store, 30)
+    got: list[str] = []
+    lock = threading.Lock()
+
+    def worker(name):
+        while True:
+            claims = store.claim(name, 30)
+            if not claims:
+                return
+            with lock:
+                got.extend(c.task_id for c in claims)
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got) == sorted(task_ids)  # each task exactly once
+
+
+def test_expired_lease_is_taken_over_and_old_owner_cannot_finish(db_url):
+    store = JobStore(db_url)
+    _job_id, (task_id,) = _job(store, 1)
+    [first] = store.claim("dead-worker", 0.2, task_id=task_id)
+    assert store.claim("other", 30, task_id=task_id) == []  # lease still live
+    time.sleep(0.4)
+    [second] = store.claim("other", 30, task_id=task_id)
+    assert not store.finish(first, states.SUCCESS)  # the crashed worker's late answer loses
+    assert store.finish(second, states.SUCCESS, result={"written": False})
+    task = store.get_task(task_id)
+    assert task.status == states.SUCCESS and task.attempts == 2
+    assert task.result == {"written": False}
+
+
+def test_renewed_lease_is_not_taken_over(db_url):
+    store = JobStore(db_url)
+    _job_id, (task_id,) = _job(store, 1)
+    [claim] = store.claim("w1", 0.5, task_id=task_id)
+    for _ in range(3):
+        time.sleep(0.2)
+        store.renew([claim], 0.5)
+        assert store.claim("w2", 30, task_id=task_id) == []
+    assert store.finish(claim, states.FAILED, error="x")
+
+
+def test_requeue_delays_and_retry_failed_resets(db_url):
+    store = JobStore(db_url)
+    job_id, (a, b) = _job(store, 2)
+    [ca] = store.claim("w", 30, task_id=a)
+    assert store.requeue(ca, 60, "region down")
+    assert store.claim("w", 30, task_id=a) == []  # not due yet
+    assert store.due_task_ids(stale_seconds=0) == [b]
+    [cb] = store.claim("w", 30, task_id=b)
+    store.finish(cb, states.FAILED, error="nova down")
+    assert store.retry_failed(job_id) == [b]
+    task = store.get_task(b)
+    assert task.status == states.QUEUED and task.attempts == 0 and task.finished_at is None
+
+
+def test_list_counts_scoping_and_delete(db_url):
+    store = JobStore(db_url)
+    j1, (t1, _t2) = _job(store, 2, project="p1")
+    j2, _ = _job(store, 1, project="p2")
+    [c] = store.claim("w", 30, task_id=t1)
+    store.finish(c, states.SUCCESS)
+    rows = store.list_jobs(project_id="p1")
+    assert [(j.id, counts) for j, counts in rows] == [(j1, {"SUCCESS": 1, "QUEUED": 1})]
+    assert {j.id for j, _ in store.list_jobs(project_id=None)} == {j1, j2}
+    assert [j.id for j, _ in store.list_jobs(project_id="p1", active_only=True)] == [j1]
+    assert store.delete_job(j1) and store.get_job(j1) is None
+    assert store.list_jobs(project_id="p1") == []
