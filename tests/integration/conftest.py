@@ -1,0 +1,106 @@
+"""Integration tests: the real dev cloud (Keystone + N regions of Nova, Glance, Neutron,
+Cinder, Placement), real Keystone tokens, Albatross as real processes. The dev cloud comes up
+once per run (idempotent: reused when already running)."""
+import os
+import time
+import uuid
+
+import openstack
+import pytest
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
+
+from albatross.devcloud import DevCloud
+from tests.integration.server import Server, db_upgrade, free_port, write_config
+
+REGIONS = int(os.environ.get("ALBATROSS_TEST_REGIONS", "3"))
+
+
+@pytest.fixture(scope="session")
+def devcloud() -> dict:
+    cloud = DevCloud(regions=REGIONS)
+    cloud.up()
+    info = cloud.info()
+    info["cloud"] = cloud
+    return info
+
+
+class User:
+    """A real Keystone user: token, ids, an openstacksdk connection per region, and an
+    HTTP client for the Albatross API."""
+
+    def __init__(self, info: dict, name: str):
+        self.info, self.name = info, name
+        project = info["users"][name]["project"]
+        auth = v3.Password(auth_url=info["auth_url"], username=name,
+                           password=info["password"], project_name=project,
+                           user_domain_name="Default", project_domain_name="Default")
+        self.session = ks_session.Session(auth=auth)
+        access = auth.get_access(self.session)
+        self.token, self.user_id, self.project_id = (access.auth_token, access.user_id,
+                                                     access.project_id)
+        self._conns: dict[str, openstack.connection.Connection] = {}
+        self.base_url = None
+
+    def conn(self, region: str):
+        if region not in self._conns:
+            self._conns[region] = openstack.connection.Connection(
+                session=self.session, region_name=region)
+        return self._conns[region]
+
+    def call(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = {"X-Auth-Token": self.token, **kwargs.pop("headers", {})}
+        return requests.request(method, self.base_url + path, headers=headers, timeout=60,
+                                **kwargs)
+
+    def new_keypair(self, region: str, prefix: str = "kp") -> tuple[str, str]:
+        name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+        key = public_key()
+        self.conn(region).compute.create_keypair(name=name, public_key=key)
+        return name, key
+
+
+def public_key() -> str:
+    raw = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    return raw.decode() + " albatross-test"
+
+
+@pytest.fixture(scope="session")
+def albatross(devcloud, tmp_path_factory):
+    """One `albatross serve` (API + embedded worker, SQLite) for the run."""
+    tmp = tmp_path_factory.mktemp("albatross")
+    port = free_port()
+    config = write_config(tmp / "albatross.conf", db_url=f"sqlite:///{tmp}/albatross.sqlite",
+                          port=port, clouds_yaml=devcloud["clouds_yaml"],
+                          auth_url=devcloud["auth_url"], password=devcloud["password"])
+    db_upgrade(config)
+    server = Server(config, port, tmp / "serve.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def users(devcloud, albatross) -> dict[str, User]:
+    out = {}
+    for name in ("admin", "demo", "demo-reader", "alt"):
+        out[name] = User(devcloud, name)
+        out[name].base_url = albatross.url
+    return out
+
+
+@pytest.fixture(scope="session")
+def regions(devcloud) -> list[str]:
+    return devcloud["regions"]
+
+
+def wait_job(user: User, job_id: str, timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = user.call("GET", f"/v1/jobs/{job_id}").json()["job"]
+        if job["status"] in ("SUCCESS", "FAILED") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.2)

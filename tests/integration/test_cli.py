@@ -1,0 +1,38 @@
+"""The `albatross` CLI against the live service: readable tables, a job waited on."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.devcloud
+
+
+def cli(devcloud, server, *args, cloud="devcloud-demo") -> subprocess.CompletedProcess:
+    env = {**os.environ, "OS_CLIENT_CONFIG_FILE": devcloud["clouds_yaml"], "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "albatross.cmd.main", *args,
+                           "--os-cloud", cloud, "--url", server.url],
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_region_list_keypair_sync_and_jobs(devcloud, albatross, users, regions):
+    out = cli(devcloud, albatross, "region", "list")
+    assert out.returncode == 0, out.stderr
+    for region in regions:
+        assert region in out.stdout
+    name, key = users["demo"].new_keypair(regions[0], "cli")
+    out = cli(devcloud, albatross, "keypair", "sync", name, "--source", regions[0],
+              "--all-regions", "--wait", "-f", "json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    job = json.loads(out.stdout)
+    assert job["status"] == "SUCCESS" and len(job["tasks"]) == len(regions) - 1
+    out = cli(devcloud, albatross, "job", "show", job["id"])
+    assert out.returncode == 0 and name in out.stdout and "SUCCESS" in out.stdout
+    out = cli(devcloud, albatross, "job", "list")
+    assert job["id"] in out.stdout
+    out = cli(devcloud, albatross, "job", "show", job["id"], cloud="devcloud-alt")
+    assert out.returncode == 1 and "404" in out.stdout
+    out = cli(devcloud, albatross, "keypair", "sync", "nope", "--source", regions[0],
+              "--target", "Atlantis")
+    assert out.returncode == 1 and "Atlantis" in out.stdout

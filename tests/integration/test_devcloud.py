@@ -1,0 +1,76 @@
+"""The multi-region dev cloud itself: every region answers, regions are isolated, and a
+region's Nova can be taken down and brought back (what Albatross's own integration tests
+rely on). Needs the real dev cloud: brought up once (idempotent, ~1 s if already up) and
+left running for the other integration tests."""
+import uuid
+
+import pytest
+
+openstack = pytest.importorskip("openstack")
+
+from albatross.devcloud import DevCloud  # noqa: E402
+
+pytestmark = pytest.mark.devcloud
+
+
+@pytest.fixture(scope="module")
+def devcloud():
+    dc = DevCloud()
+    dc.up()   # no teardown: the rest of the suite reuses the running dev cloud
+    return dc
+
+
+def connect(dc, region, user="demo"):
+    cfg = openstack.config.OpenStackConfig(config_files=[dc.info()["clouds_yaml"]])
+    return openstack.connection.Connection(
+        config=cfg.get_one(cloud=f"devcloud-{user}", region_name=region))
+
+
+def test_info_matches_clouds_yaml(devcloud):
+    info = devcloud.info()
+    assert info["auth_url"] == "http://127.0.0.1:5000/v3"
+    assert info["regions"][:2] == ["RegionOne", "RegionTwo"]
+    assert info["users"]["demo"] == {**info["users"]["demo"], "project": "demo", "role": "member"}
+    for region in info["regions"]:
+        conn = connect(devcloud, region)
+        assert conn.config.get_region_name() == region
+        assert conn.current_project.name == "demo"
+
+
+def test_keypair_in_every_region(devcloud):
+    for region in devcloud.info()["regions"]:
+        conn = connect(devcloud, region)
+        name = f"dc-test-{uuid.uuid4().hex[:8]}"
+        kp = conn.compute.create_keypair(name=name)
+        try:
+            assert kp.name == name
+            assert name in {k.name for k in conn.compute.keypairs()}
+        finally:
+            conn.compute.delete_keypair(name)
+        assert conn.compute.find_keypair(name) is None
+
+
+def test_regions_are_isolated(devcloud):
+    one, two = connect(devcloud, "RegionOne"), connect(devcloud, "RegionTwo")
+    name = f"dc-iso-{uuid.uuid4().hex[:8]}"
+    one.compute.create_keypair(name=name)
+    try:
+        assert one.compute.find_keypair(name) is not None
+        assert two.compute.find_keypair(name) is None
+    finally:
+        one.compute.delete_keypair(name)
+
+
+def test_stop_and_start_a_regions_nova(devcloud):
+    conn = connect(devcloud, "RegionTwo")
+    list(conn.compute.keypairs())          # works (and the token is cached)
+    devcloud.stop_service("RegionTwo", "nova")
+    try:
+        with pytest.raises(Exception):
+            list(connect(devcloud, "RegionTwo").compute.keypairs())
+        # the other region is not affected
+        list(connect(devcloud, "RegionOne").compute.keypairs())
+    finally:
+        devcloud.start_service("RegionTwo", "nova")
+    assert isinstance(list(connect(devcloud, "RegionTwo").compute.keypairs()), list)
+    assert all(r["answering"] for r in devcloud.status() if r["started"])
