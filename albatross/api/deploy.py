@@ -25,7 +25,7 @@ def all_routes() -> list[Route]:
 
 def build_app(conf, runtime):
     """The WSGI application for `runtime` (config, job store, regions, dispatcher)."""
-    enforcer = PolicyEnforcer(conf, conf.api.policy_file)
+    enforcer = PolicyEnforcer(conf)
     app = Router(all_routes(), runtime, enforcer)
     app = CallerFromToken(app, enforcer)
     # delay_auth_decision: public routes (versions, OpenAPI) answer without a token; the

@@ -7,8 +7,10 @@ from albatross.exceptions import Forbidden
 
 
 class PolicyEnforcer:
-    def __init__(self, conf, policy_file: str | None = None):
-        self._enforcer = policy.Enforcer(conf, policy_file=policy_file)
+    def __init__(self, conf):
+        # the file comes from [oslo_policy] policy_file (default policy.yaml); defaults
+        # from code apply to every rule it does not name
+        self._enforcer = policy.Enforcer(conf)
         self._enforcer.register_defaults(policies.list_rules())
         self._enforcer.load_rules()
 

@@ -10,7 +10,7 @@ import jsonschema
 import webob
 
 from albatross.api import validation
-from albatross.exceptions import AlbatrossError, BadRequest, NotFound
+from albatross.exceptions import AlbatrossError, BadRequest, Forbidden, NotFound
 from albatross.services.caller import Caller
 
 _PARAM = re.compile(r"{(\w+)}")
@@ -77,6 +77,9 @@ class Router:
         if not route.public:
             if caller is None:
                 raise Unauthorized("authentication required: send a valid X-Auth-Token")
+            if params.get("project_id", caller.project_id) != caller.project_id:
+                raise Forbidden("the project in the URL must be the project of your token",
+                                field="project_id")
             if route.policy:
                 self.enforcer.authorize(route.policy, environ, caller.project_id)
         query = validation.parse_query(route.query, req.GET)

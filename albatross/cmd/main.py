@@ -26,6 +26,7 @@ def cmd_worker(args):
 
 def cmd_db(args):
     from albatross.db import migrate
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     url = _server_conf(args).database.connection
     if args.action == "upgrade":
         migrate.upgrade(url, args.revision or "head")

@@ -9,8 +9,6 @@ OPTS = [
     cfg.IntOpt("threads", default=8, min=1, help="HTTP worker threads of `albatross serve`."),
     cfg.IntOpt("max_request_body_bytes", default=262144, min=1024,
                help="Larger request bodies are refused with 413 before they are parsed."),
-    cfg.StrOpt("policy_file", default="policy.yaml",
-               help="oslo.policy overrides (the defaults live in code)."),
 ]
 
 

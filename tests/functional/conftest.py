@@ -8,6 +8,7 @@ import pytest
 import webob
 from keystonemiddleware import fixture as ksm_fixture
 from oslo_config import cfg
+from oslo_policy import opts as policy_opts
 
 from albatross import conf as albatross_conf
 from albatross.api.deploy import build_app
@@ -32,13 +33,19 @@ class Identity:
 
 
 @pytest.fixture
-def api(tmp_path):
+def policy_file(tmp_path):
+    """Operators' overrides; a test writes rules into it before using `api`."""
+    return tmp_path / "policy.yaml"
+
+
+@pytest.fixture
+def api(tmp_path, policy_file):
     conf = cfg.ConfigOpts()
     albatross_conf.register_opts(conf)
+    policy_opts.set_defaults(conf, policy_file=str(policy_file))
     conf([], project="albatross", default_config_files=[])
     url = f"sqlite:///{tmp_path}/api.sqlite"
     conf.set_override("connection", url, group="database")
-    conf.set_override("policy_file", str(tmp_path / "none.yaml"), group="api")
     migrate.upgrade(url)
     rt = Runtime(conf=conf, store=JobStore(url), registry=NoCatalogRegistry(), health=None,
                  dispatcher=_Recorder())

@@ -215,3 +215,12 @@ def test_request_id_on_every_answer(api):
     resp = api.request("GET", "/v1/jobs")
     assert resp.headers["X-OpenStack-Request-Id"].startswith("req-")
     assert error(resp)["request_id"] == resp.headers["X-OpenStack-Request-Id"]
+
+
+def test_operator_policy_file_overrides_defaults(policy_file, api):
+    policy_file.write_text('"albatross:jobs:list": "role:admin"\n')
+    member = api.identity()
+    resp = api.request("GET", "/v1/jobs", who=member)
+    assert resp.status_int == 403 and "albatross:jobs:list" in error(resp)["message"]
+    admin = api.identity(roles=("admin",))
+    assert api.request("GET", "/v1/jobs", who=admin).status_int == 200

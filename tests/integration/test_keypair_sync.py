@@ -2,7 +2,7 @@
 import pytest
 from openstack import exceptions as sdk_exc
 
-from tests.integration.conftest import wait_job
+from tests.integration.conftest import public_key, wait_job
 
 pytestmark = pytest.mark.devcloud
 
@@ -40,8 +40,7 @@ def test_different_key_conflicts_without_force_and_is_replaced_with_it(users, re
     demo = users["demo"]
     name, key = demo.new_keypair(regions[0])
     other = demo.conn(regions[1]).compute.create_keypair(
-        name=name, public_key="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtherKeyOtherKeyOther"
-                              "KeyOtherKeyOtherKeyOt other").public_key
+        name=name, public_key=public_key()).public_key
     job = wait_job(demo, _sync(demo, regions[0], [regions[1]], [name]).json()["job"]["id"])
     [task] = job["tasks"]
     assert job["status"] == "FAILED" and task["status"] == "FAILED"

@@ -1,7 +1,7 @@
 """/v1.0/{project_id}/os-sync: Kingbird's shapes, Albatross's jobs."""
 from albatross.api.kingbird.schemas import JOB_SET, JOB_STATUS, SYNC_REQUEST
 from albatross.api.router import Route
-from albatross.exceptions import BadRequest, Forbidden, NotAcceptable
+from albatross.exceptions import BadRequest, NotAcceptable
 from albatross.jobs import states
 from albatross.services import jobs as job_service
 from albatross.services import keypairs as keypair_service
@@ -18,12 +18,6 @@ def _kb_time(iso: str | None) -> str:
     return iso.rstrip("Z").replace("T", " ") + "000"
 
 
-def _own_project(req) -> None:
-    if req.params["project_id"] != req.caller.project_id:
-        raise Forbidden("the project in the URL must be the project of your token",
-                        field="project_id")
-
-
 def _force(value) -> bool:
     return value if isinstance(value, bool) else value.lower() == "true"
 
@@ -33,7 +27,6 @@ def _entries(resource_set: dict) -> list[dict]:
 
 
 def create(req):
-    _own_project(req)
     syncs = []
     for i, entry in enumerate(_entries(req.body["resource_set"])):
         if entry["resource_type"] != "keypair":
@@ -48,7 +41,6 @@ def create(req):
 
 
 def _job_rows(req, active_only: bool):
-    _own_project(req)
     jobs = job_service.list_jobs(req.rt, req.caller, active_only=active_only, limit=1000,
                                  user_only=True)
     return {"job_set": [{"id": j["id"], "sync_status": _KINGBIRD_STATUS[j["status"]],
@@ -65,7 +57,6 @@ def list_active(req):
 
 
 def show(req):
-    _own_project(req)
     job = job_service.get(req.rt, req.caller, req.params["job_id"])
     return {"job_set": [{"id": t["id"], "resource": t["resource"],
                          "source_region": t["source_region"],
@@ -78,7 +69,6 @@ def show(req):
 
 
 def delete(req):
-    _own_project(req)
     job_id = req.params["job_id"]
     job_service.delete(req.rt, req.caller, job_id, conflict_error=NotAcceptable)
     return f"job {job_id} deleted from the database."

@@ -2,6 +2,7 @@
 import sys
 import time
 
+from keystoneauth1 import exceptions as ks_exc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from albatross.cmd.client import output
@@ -68,7 +69,7 @@ def wait_for(client: AlbatrossClient, job_id: str, timeout: float) -> dict:
     job = client.get(f"/v1/jobs/{job_id}")["job"]
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[state]}"), TimeElapsedColumn(),
-                  console=output.console, transient=False) as progress:
+                  console=output.progress_console, transient=False) as progress:
         bar = progress.add_task(f"job {job_id[:8]}", total=len(job["tasks"]) or 1,
                                 state=job["status"])
         while True:
@@ -124,6 +125,9 @@ def _run(func):
             return func(args)
         except ApiError as exc:
             output.console.print(f"[red]error:[/red] {exc}")
+            return 1
+        except ks_exc.ClientException as exc:  # Keystone or the API unreachable, bad auth
+            output.console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
             return 1
     return wrapper
 

@@ -5,6 +5,7 @@ from rich.console import Console
 from rich.table import Table
 
 console = Console()
+progress_console = Console(stderr=True)  # progress never mixes with -f json on stdout
 STATUS_STYLE = {"SUCCESS": "green", "FAILED": "red", "RUNNING": "yellow", "QUEUED": "cyan",
                 "SKIPPED": "dim", "up": "green", "down": "red", "degraded": "yellow"}
 
