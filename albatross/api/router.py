@@ -6,11 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-import jsonschema
 import webob
 
 from albatross.api import validation
-from albatross.exceptions import AlbatrossError, BadRequest, Forbidden, NotFound
+from albatross.exceptions import AlbatrossError, Forbidden, NotFound
 from albatross.services.caller import Caller
 
 _PARAM = re.compile(r"{(\w+)}")
@@ -82,6 +81,9 @@ class Router:
                                 field="project_id")
             if route.policy:
                 self.enforcer.authorize(route.policy, environ, caller.project_id)
+        for name, schema in route.path_params.items():
+            if not validation.is_valid(schema, params[name]):
+                raise NotFound(f"no {name.replace('_', ' ')} {params[name]!r}", field=name)
         query = validation.parse_query(route.query, req.GET)
         body = None
         if route.body is not None:
@@ -107,5 +109,3 @@ class MethodNotAllowed(AlbatrossError):
         super().__init__(f"method not allowed; this resource accepts {', '.join(allowed)}")
         self.allowed = allowed
 
-
-__all__ = ["Route", "Router", "ApiRequest", "BadRequest", "jsonschema"]

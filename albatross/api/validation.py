@@ -36,7 +36,11 @@ def _message(error: jsonschema.ValidationError) -> str:
     return msg if len(msg) <= 200 else msg[:200] + "..."
 
 
-def validate(schema: dict, instance, what: str = "body"):
+def is_valid(schema: dict, instance) -> bool:
+    return _VALIDATOR(schema).is_valid(instance)
+
+
+def validate(schema: dict, instance):
     err = jsonschema.exceptions.best_match(_VALIDATOR(schema).iter_errors(instance))
     if err is not None:
         field = _field(err)

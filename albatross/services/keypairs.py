@@ -39,6 +39,10 @@ def _read_sources(rt: Runtime, source: str, names: list[str], user_id: str) -> d
         if isinstance(kp, sdk_exc.NotFoundException):
             raise NotFound(f"keypair {name!r} not found in region {source} for user {user_id}",
                            field="keypairs")
+        if isinstance(kp, sdk_exc.HttpException) and kp.status_code and \
+                400 <= kp.status_code < 500:
+            raise BadRequest(f"{source} refused keypair name {name!r}: HTTP {kp.status_code}",
+                             field="keypairs")
         if isinstance(kp, (ks_exc.ConnectFailure, ks_exc.ConnectTimeout,
                            sdk_exc.SDKException)):
             raise UpstreamUnavailable(f"cannot read keypair {name!r} from {source}: "

@@ -1,5 +1,5 @@
 from albatross.api.router import Route
-from albatross.api.schemas.common import JOB_ENVELOPE
+from albatross.api.schemas.common import JOB_ENVELOPE, UUID
 from albatross.api.schemas.jobs import JOB_LIST, LIST_QUERY
 from albatross.services import jobs as job_service
 
@@ -26,7 +26,7 @@ def retry_job(req):
     return 202, {"job": job_service.retry(req.rt, req.caller, req.params["job_id"])}
 
 
-_JOB_ID = {"job_id": {"type": "string", "description": "The job's id."}}
+_JOB_ID = {"job_id": {**UUID, "description": "The job's id."}}
 
 ROUTES = [
     Route("GET", "/v1/jobs", list_jobs, "The project's jobs, newest first",

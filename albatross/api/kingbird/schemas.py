@@ -1,6 +1,6 @@
 """Kingbird's request shapes. `force` arrives as the strings "True"/"False" from its client
 (a workaround for Kingbird's eval()), or as a boolean from anyone else."""
-from albatross.api.schemas.common import NAME, REGION
+from albatross.api.schemas.common import KEYPAIR_NAME, REGION
 
 FORCE = {"oneOf": [{"type": "boolean"}, {"enum": ["True", "False", "true", "false"]}]}
 ENTRY = {
@@ -8,7 +8,7 @@ ENTRY = {
     "required": ["resource_type", "resources", "source", "target"],
     "properties": {
         "resource_type": {"enum": ["keypair", "image", "flavor"]},
-        "resources": {"type": "array", "items": NAME, "minItems": 1, "maxItems": 100},
+        "resources": {"type": "array", "items": KEYPAIR_NAME, "minItems": 1, "maxItems": 100},
         "source": {"oneOf": [REGION, {"type": "array", "items": REGION,
                                       "minItems": 1, "maxItems": 1}]},
         "target": {"type": "array", "items": REGION, "minItems": 1, "maxItems": 100},

@@ -1,6 +1,7 @@
 """/v1.0/{project_id}/os-sync: Kingbird's shapes, Albatross's jobs."""
 from albatross.api.kingbird.schemas import JOB_SET, JOB_STATUS, SYNC_REQUEST
 from albatross.api.router import Route
+from albatross.api.schemas.common import UUID
 from albatross.exceptions import BadRequest, NotAcceptable
 from albatross.jobs import states
 from albatross.services import jobs as job_service
@@ -76,7 +77,7 @@ def delete(req):
 
 _BASE = "/v1.0/{project_id}/os-sync"
 _PROJECT = {"project_id": {"type": "string", "description": "Must be the token's project."}}
-_JOB = {**_PROJECT, "job_id": {"type": "string"}}
+_JOB = {**_PROJECT, "job_id": UUID}
 _TAGS = ("kingbird",)
 
 ROUTES = [

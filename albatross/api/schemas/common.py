@@ -1,5 +1,10 @@
 """Shapes shared by several resources."""
 NAME = {"type": "string", "minLength": 1, "maxLength": 255}
+# Nova's own rule for keypair names: refusing others here gives a 400 naming the field
+KEYPAIR_NAME = {"type": "string", "minLength": 1, "maxLength": 255,
+                "pattern": "^[A-Za-z0-9 _.@-]+$"}
+UUID = {"type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                                     "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}
 REGION = {"type": "string", "minLength": 1, "maxLength": 128}
 NULLABLE_STR = {"type": ["string", "null"]}
 TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}

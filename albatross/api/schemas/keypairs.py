@@ -1,4 +1,4 @@
-from albatross.api.schemas.common import NAME, REGION
+from albatross.api.schemas.common import KEYPAIR_NAME, REGION
 
 SYNC_REQUEST = {
     "type": "object",
@@ -10,7 +10,7 @@ SYNC_REQUEST = {
             "description": 'Regions to copy to, or "all" for every region but the source.',
             "oneOf": [{"type": "array", "items": REGION, "minItems": 1, "maxItems": 100},
                       {"const": "all"}]},
-        "keypairs": {"type": "array", "items": NAME, "minItems": 1, "maxItems": 100,
+        "keypairs": {"type": "array", "items": KEYPAIR_NAME, "minItems": 1, "maxItems": 100,
                      "description": "Names of the caller's keypairs in the source region."},
         "force": {"type": "boolean", "default": False,
                   "description": "Replace a different key of the same name in a target."},
