@@ -1,4 +1,5 @@
 """python-kingbirdclient 0.2.1's `kingbird` CLI, unchanged, against Albatross."""
+import json
 import os
 import re
 import shutil
@@ -43,3 +44,16 @@ def test_kingbird_cli_sync_lifecycle(devcloud, albatross, users, regions):
     deleted = kingbird(devcloud, albatross.url, "sync", "delete", job_id)
     assert "deleted" in deleted.lower() or deleted.strip() == ""
     assert demo.call("GET", f"/v1/jobs/{job_id}").status_code == 404
+
+
+def test_kingbird_cli_template_with_two_keypairs(devcloud, albatross, users, regions, tmp_path):
+    demo = users["demo"]
+    names = [demo.new_keypair(regions[0], "kbt")[0] for _ in range(2)]
+    template = tmp_path / "sync.json"
+    template.write_text(json.dumps({"Sync": [
+        {"resource_type": "keypair", "resources": [n], "source": regions[0],
+         "target": [regions[1]], "force": "True"} for n in names]}))
+    out = kingbird(devcloud, albatross.url, "sync", "template", str(template))
+    job_id = re.search(r"[0-9a-f]{8}-[0-9a-f-]{27}", out).group(0)
+    job = wait_job(demo, job_id)
+    assert job["status"] == "SUCCESS" and sorted(t["resource"] for t in job["tasks"]) == sorted(names)
