@@ -1,0 +1,303 @@
+"""DevCloud: bring the multi-region dev cloud up and down, inspect it, stop/start a service."""
+from __future__ import annotations
+
+import fcntl
+import functools
+import hashlib
+import json
+import shutil
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from os import environ
+
+from . import backing, configs, install, services as svc
+from .processes import adopt, is_ours, port_open, pss_kb, read_pid, running_pid, stop
+from .settings import (API_SERVICES, AUTH_URL, DEFAULT_ALBATROSS_URL, FULL_NOVA_REGION,
+                       MAX_REGIONS, MYSQL_PORT, NOVA_DAEMONS, PASSWORD, PKG_DIR, RABBIT_PORT,
+                       REGION_NAMES, USERS, DevCloudError, Paths, load_state, log, port_of,
+                       region_index, region_short, save_state)
+
+
+def _exclusive(method):
+    """Serialise up/down/stop/start across processes (e.g. a test suite's fixtures and a
+    shell) with an flock on $BASE/.lock."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        self.paths.base.mkdir(parents=True, exist_ok=True)
+        with open(self.paths.base / ".lock", "a") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log("another dev cloud command runs on this base; waiting for it")
+                fcntl.flock(f, fcntl.LOCK_EX)
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
+class DevCloud:
+    """A real multi-region OpenStack on 127.0.0.1 (one Keystone; per region Glance, Neutron,
+    Nova API, Cinder API, Placement), for Albatross's tests, demo and CI.
+
+    ``up()`` never removes anything that runs: asking for fewer regions or no full Nova while
+    a bigger dev cloud runs keeps the bigger one (``down()`` first to shrink).
+    """
+
+    SERVICES = API_SERVICES + NOVA_DAEMONS + ["keystone"]
+
+    def __init__(self, base=None, regions: int = 2, full_nova: bool = False,
+                 albatross_url: str | None = None):
+        if not 1 <= int(regions) <= MAX_REGIONS:
+            raise ValueError(f"regions must be 1..{MAX_REGIONS}, not {regions}")
+        self.paths = Paths.from_env(base)
+        self._want_regions = int(regions)
+        self._want_full_nova = bool(full_nova)
+        self._want_url = albatross_url
+
+    # ------------------------------------------------------------ state
+    def _state(self) -> dict:
+        return load_state(self.paths)
+
+    def _running_names(self) -> list[str]:
+        if not self.paths.run.is_dir():
+            return []
+        names = [f.stem for f in self.paths.run.glob("*.pid")]
+        return [n for n in names if n not in backing.OWN_DAEMONS and running_pid(self.paths, n)]
+
+    def _config(self) -> tuple[int, bool, str]:
+        """(regions, full_nova, albatross_url) that up() brings about."""
+        st = self._state()
+        n, full = self._want_regions, self._want_full_nova
+        if st and self._running_names():
+            n, full = max(n, st.get("regions", 0)), full or st.get("full_nova", False)
+        url = self._want_url or st.get("albatross_url") or DEFAULT_ALBATROSS_URL
+        return n, full, url
+
+    def _current(self) -> tuple[int, bool, str]:
+        """What was last brought up (or would be, if nothing was)."""
+        st = self._state()
+        return (st.get("regions", self._want_regions),
+                st.get("full_nova", self._want_full_nova),
+                st.get("albatross_url") or self._want_url or DEFAULT_ALBATROSS_URL)
+
+    @property
+    def regions(self) -> list[str]:
+        return REGION_NAMES[:self._current()[0]]
+
+    # ------------------------------------------------------------ up
+    @_exclusive
+    def up(self) -> dict:
+        """Bring everything up; return info() once every API answers (and, with full Nova,
+        the compute is registered). Idempotent and fast when already up."""
+        p, t_start = self.paths, time.monotonic()
+        timings: list[tuple[str, float]] = []
+        last = [t_start]
+
+        def phase(name: str) -> None:
+            now = time.monotonic()
+            timings.append((name, now - last[0]))
+            log(f"phase {name}: {now - last[0]:.1f}s")
+            last[0] = now
+
+        n, full, url = self._config()
+        regions = REGION_NAMES[:n]
+        log(f"up: {n} region(s), full nova {'on' if full else 'off'}, base {p.base}")
+        own_db = not backing.db_is_ours(p) and not port_open(MYSQL_PORT)
+        own_mq = full and not running_pid(p, "rabbitmq") and not port_open(RABBIT_PORT)
+        install.ensure_installed(p, own_db, own_mq)
+        phase("install")
+        db_kind = backing.ensure_mariadb(p, n)
+        mq_kind = backing.ensure_rabbitmq(p) if full else None
+        phase("mariadb/rabbitmq")
+        digests = configs.write_all(p, n, full)
+        counts = self._table_counts(n)
+        svc.markers_to_reset(p, counts, regions)
+        save_state(p, {"regions": n, "full_nova": full, "albatross_url": url, "db": db_kind,
+                       "mq": mq_kind, "compute_ready": self._state().get("compute_ready")})
+
+        def keystone_job():
+            svc.keystone_schema(p)
+            svc.ensure_proc(p, svc.keystone_proc(p), digests["keystone"])
+
+        def region_job(region, service):
+            svc.region_schema(p, region, service)
+            if service == "nova":
+                svc.sync_cell_transport(p, region, full)
+            svc.ensure_proc(p, svc.api_proc(p, region, service),
+                            digests[f"{region_short(region)}-{service}"])
+
+        order = ["nova", "neutron", "glance", "cinder", "placement"]
+        with ThreadPoolExecutor(int(environ.get("ALBATROSS_DEVCLOUD_JOBS", "4"))) as pool:
+            ks = pool.submit(keystone_job)
+            jobs = [pool.submit(region_job, r, s) for r in regions for s in order]
+            ks.result()
+            svc.wait_answering(p, svc.keystone_proc(p))
+            self._catalog(regions, url)
+            phase("keystone+catalog")
+            errors = [j.exception() for j in jobs if j.exception()]
+        if errors:
+            raise errors[0]
+        phase("schemas+start")
+        procs = [pr for pr in svc.all_procs(p, regions, False) if pr.port]
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda pr: svc.wait_answering(p, pr), procs))
+        phase("apis answering")
+        if full:
+            self._full_nova(digests)
+            phase("full nova")
+        log(f"ALL UP in {time.monotonic() - t_start:.1f}s ({n} regions"
+            f"{', full nova in ' + FULL_NOVA_REGION if full else ''}); "
+            f"clouds.yaml: {p.clouds_yaml}")
+        st = self._state()
+        st["timings"] = {k: round(v, 1) for k, v in timings}
+        st["up_seconds"] = round(time.monotonic() - t_start, 1)
+        save_state(p, st)
+        return self.info()
+
+    def _table_counts(self, n: int) -> dict[str, int]:
+        from .settings import all_databases
+        dbs = ", ".join(f"'{d}'" for d in all_databases(n))
+        rows = backing.sql(self.paths, [
+            "SELECT table_schema, COUNT(*) FROM information_schema.tables "
+            f"WHERE table_schema IN ({dbs}) GROUP BY table_schema"])[0]
+        return {r[0]: int(r[1]) for r in rows}
+
+    def _catalog(self, regions: list[str], url: str) -> None:
+        req = {"regions": regions, "unused_regions": REGION_NAMES[len(regions):],
+               "ports": {r: {s: port_of(r, s) for s in API_SERVICES} for r in regions},
+               "albatross_url": url, "password": PASSWORD, "auth_url": AUTH_URL}
+        script = PKG_DIR / "_venv_catalog.py"
+        stamp = hashlib.sha256(json.dumps(req, sort_keys=True).encode()
+                               + script.read_bytes()).hexdigest()
+        marker = self.paths.data / "keystone" / ".catalog"
+        if marker.exists() and marker.read_text() == stamp:
+            return
+        self._venv_script("catalog", req, self.paths.logs / "catalog.log")
+        marker.write_text(stamp)
+
+    def _venv_script(self, cmd: str, req: dict, logfile) -> None:
+        p = subprocess.run([str(self.paths.python), "-I", str(PKG_DIR / "_venv_catalog.py"), cmd],
+                           input=json.dumps(req), capture_output=True, text=True)
+        with open(logfile, "a") as f:
+            f.write(p.stdout + p.stderr)
+        if p.returncode != 0:
+            raise DevCloudError(f"{cmd} failed:\n{p.stderr.strip()[-1500:]}")
+
+    def _full_nova(self, digests: dict) -> None:
+        p, r = self.paths, region_short(FULL_NOVA_REGION)
+        since = time.time()
+        with ThreadPoolExecutor(len(NOVA_DAEMONS)) as pool:
+            verbs = dict(zip(NOVA_DAEMONS, pool.map(
+                lambda d: svc.ensure_proc(p, svc.daemon_proc(p, FULL_NOVA_REGION, d),
+                                          digests[f"{r}-{d}"]), NOVA_DAEMONS)))
+        compute_pid = running_pid(p, f"{r}-nova-compute")
+        st = self._state()
+        if verbs["nova-compute"] == "running" and st.get("compute_ready") == compute_pid:
+            return
+        self._venv_script("wait-compute", {"region": FULL_NOVA_REGION, "since": since - 2,
+                                           "timeout": 240, "password": PASSWORD,
+                                           "auth_url": AUTH_URL}, p.logs / "catalog.log")
+        svc.discover_hosts(p, FULL_NOVA_REGION)
+        st = self._state()
+        st["compute_ready"] = compute_pid
+        save_state(p, st)
+
+    # ------------------------------------------------------------ down
+    @_exclusive
+    def down(self, purge: bool = False) -> None:
+        """Stop everything the dev cloud started; purge also drops its databases and wipes
+        etc/data/logs/run (the venv stays)."""
+        p, t0 = self.paths, time.monotonic()
+        known = [pr.name for pr in svc.all_procs(p, REGION_NAMES, True)]
+        adopt(p, known)   # processes whose PID file got lost are ours all the same
+        names = [f.stem for f in p.run.glob("*.pid")] if p.run.is_dir() else []
+        stopped = stop(p, [x for x in names if x not in backing.OWN_DAEMONS], svc.first_signal)
+        if purge and not backing.db_is_ours(p) and port_open(MYSQL_PORT) and p.python.exists():
+            backing.drop_databases(p)
+        stopped += backing.stop_own(p)
+        st = self._state()
+        if st:
+            st["compute_ready"] = None
+            save_state(p, st)
+        if purge:
+            for d in (p.etc, p.data, p.logs, p.run, p.base / "src"):
+                shutil.rmtree(d, ignore_errors=True)
+            log(f"purged {p.base} (venv kept)")
+        log(f"down: stopped {len(stopped)} processes in {time.monotonic() - t0:.1f}s")
+
+    # ------------------------------------------------------------ inspect / control
+    def _proc(self, region: str, service: str) -> svc.Proc:
+        if service == "keystone":
+            return svc.keystone_proc(self.paths)
+        region_index(region)
+        if service in API_SERVICES:
+            return svc.api_proc(self.paths, region, service)
+        if service in NOVA_DAEMONS:
+            return svc.daemon_proc(self.paths, region, service)
+        raise DevCloudError(f"unknown service {service!r}; one of {', '.join(self.SERVICES)}")
+
+    def status(self) -> list[dict]:
+        """One row per process: region, service, name, port, pid, started, answering, pss_mb."""
+        p = self.paths
+        n, full, _ = self._current()
+        procs = svc.all_procs(p, REGION_NAMES[:n], full)
+
+        def row(pr):
+            # a PID file whose process is gone = started but crashed: counts as down
+            pid = read_pid(p, pr.name)
+            alive = pid is not None and is_ours(pid, p, pr.name)
+            return {"region": pr.region, "service": pr.service, "name": pr.name,
+                    "port": pr.port, "pid": pid, "started": pid is not None,
+                    "answering": pr.answering(p, timeout=3) if alive else False,
+                    "pss_mb": round(pss_kb(pid) / 1024) if alive else 0}
+        with ThreadPoolExecutor(8) as pool:
+            rows = list(pool.map(row, procs))
+        backs = [("mariadb", MYSQL_PORT)] + ([("rabbitmq", RABBIT_PORT)] if full else [])
+        for name, port in backs:
+            pid = running_pid(p, name)
+            rows.append({"region": "shared", "service": name, "name": name, "port": port,
+                         "pid": pid if pid else "external", "started": pid is not None,
+                         "answering": port_open(port),
+                         "pss_mb": round(pss_kb(pid) / 1024) if pid else 0})
+        return rows
+
+    @_exclusive
+    def stop_service(self, region: str, service: str) -> None:
+        """Stop one service (e.g. ('RegionTwo', 'nova') = that region's Nova API)."""
+        pr = self._proc(region, service)
+        stop(self.paths, [pr.name], svc.first_signal)
+        (self.paths.run / f"{pr.name}.cfg").unlink(missing_ok=True)
+
+    @_exclusive
+    def start_service(self, region: str, service: str, timeout: float = 240) -> None:
+        """Start one service again; returns once it answers."""
+        n, full, _ = self._current()
+        pr = self._proc(region, service)
+        if service in NOVA_DAEMONS and not (full and region == FULL_NOVA_REGION):
+            raise DevCloudError(f"{service} runs only in {FULL_NOVA_REGION} with full nova")
+        if region != "shared" and service != "keystone" and region_index(region) >= n:
+            raise DevCloudError(f"{region} is not part of this dev cloud ({n} regions)")
+        digests = configs.write_all(self.paths, n, full)
+        since = time.time()
+        svc.ensure_proc(self.paths, pr, digests[pr.name])
+        svc.wait_answering(self.paths, pr, timeout)
+        if service == "nova-compute":
+            self._venv_script("wait-compute", {"region": region, "since": since - 2,
+                                               "timeout": timeout, "password": PASSWORD,
+                                               "auth_url": AUTH_URL}, self.paths.logs / "catalog.log")
+
+    def info(self) -> dict:
+        n, full, url = self._current()
+        regions = REGION_NAMES[:n]
+        users = {}
+        for name, spec in USERS.items():
+            roles = [spec["role"]] + (["service"] if name == "albatross" else [])
+            users[name] = {"project": spec["project"], "role": spec["role"], "roles": roles,
+                           "cloud": f"devcloud-{name}"}
+        return {
+            "auth_url": AUTH_URL, "regions": regions, "clouds_yaml": str(self.paths.clouds_yaml),
+            "password": PASSWORD, "users": users, "albatross_url": url, "full_nova": full,
+            "base": str(self.paths.base), "logs": str(self.paths.logs),
+            "endpoints": {r: {s: f"http://127.0.0.1:{port_of(r, s)}" for s in API_SERVICES}
+                          for r in regions},
+        }
