@@ -92,6 +92,22 @@ def users(devcloud, albatross) -> dict[str, User]:
     return out
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fresh_keypairs(devcloud):
+    """The dev cloud outlives test runs: start every run with no keypairs for the test users
+    and a keypair quota that a run cannot exhaust."""
+    admin = User(devcloud, "admin")
+    for name in ("demo", "alt", "admin"):
+        user = admin if name == "admin" else User(devcloud, name)
+        for region in devcloud["regions"]:
+            compute = user.conn(region).compute
+            for kp in list(compute.keypairs()):
+                compute.delete_keypair(kp.name)
+            if name != "admin":
+                admin.conn(region).compute.update_quota_set(
+                    user.project_id, key_pairs=1000)
+
+
 @pytest.fixture(scope="session")
 def regions(devcloud) -> list[str]:
     return devcloud["regions"]
