@@ -10,7 +10,10 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 [ -x .venv/bin/python ] || python3 -m venv .venv
 stamp=.venv/.albatross-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/pip install -q -U pip setuptools wheel
-  .venv/bin/pip install -q -e '.[test]'
+  echo "[bootstrap] installing Albatross into .venv (log: .venv/install.log)" >&2
+  if ! { .venv/bin/pip install -U pip setuptools wheel && .venv/bin/pip install -e '.[test]'; } \
+      > .venv/install.log 2>&1; then
+    tail -30 .venv/install.log >&2; exit 1
+  fi
   touch "$stamp"
 fi

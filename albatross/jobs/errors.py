@@ -1,28 +1,36 @@
 """Turn what a region raised into (transient?, readable text). Readable: an operator sees
 which region and service failed and why, never a stack trace or a token."""
+from typing import NamedTuple
+
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
-from albatross.reconcilers.base import Conflict, NotInSource
+from albatross.reconcilers.base import Conflict, NotInSource, Unsupported
 from albatross.regions.registry import UnknownRegion
 
 
-def classify(exc: Exception, region: str) -> tuple[bool, str]:
-    if isinstance(exc, (Conflict, NotInSource, UnknownRegion)):
-        return False, str(exc)
+class Failure(NamedTuple):
+    transient: bool        # worth another attempt
+    message: str           # what the task's error column shows
+    unexpected: bool = False  # a bug rather than the world: log the traceback
+
+
+def classify(exc: Exception, region: str) -> Failure:
+    if isinstance(exc, (Conflict, NotInSource, Unsupported, UnknownRegion)):
+        return Failure(False, str(exc))
     if isinstance(exc, ks_exc.ConnectFailure):
-        return True, f"{region}: service unreachable (connection failed)"
+        return Failure(True, f"{region}: service unreachable (connection failed)")
     if isinstance(exc, (ks_exc.ConnectTimeout, ks_exc.RequestTimeout)):
-        return True, f"{region}: service did not answer in time"
+        return Failure(True, f"{region}: service did not answer in time")
     if isinstance(exc, ks_exc.EndpointNotFound):
-        return False, f"{region}: no such service endpoint in the catalog"
+        return Failure(False, f"{region}: no such service endpoint in the catalog")
     if isinstance(exc, ks_exc.HttpError):
         status = getattr(exc, "http_status", None) or 0
-        return status >= 500, f"{region}: HTTP {status} {exc.message or ''}".strip()
+        return Failure(status >= 500, f"{region}: HTTP {status} {exc.message or ''}".strip())
     if isinstance(exc, sdk_exc.HttpException):
         status = exc.status_code or 0
         detail = (exc.details or exc.message or "").strip()
-        return status >= 500, f"{region}: HTTP {status}: {detail}"[:1000]
+        return Failure(status >= 500, f"{region}: HTTP {status}: {detail}"[:1000])
     if isinstance(exc, sdk_exc.SDKException):
-        return True, f"{region}: {exc}"[:1000]
-    return False, f"{region}: internal error ({type(exc).__name__})"
+        return Failure(True, f"{region}: {exc}"[:1000])
+    return Failure(False, f"{region}: internal error ({type(exc).__name__})", True)

@@ -11,7 +11,7 @@ from albatross.jobs import states
 from albatross.jobs.errors import classify
 from albatross.jobs.store import Claim, JobStore
 from albatross.reconcilers import RECONCILERS
-from albatross.reconcilers.base import Outcome, TaskContext
+from albatross.reconcilers.base import Outcome, TaskContext, Unsupported
 from albatross.regions.registry import RegionRegistry
 
 LOG = logging.getLogger(__name__)
@@ -38,15 +38,15 @@ class TaskExecutor:
                           task.force, task.payload or {}, job.project_id, job.user_id, task.id)
         try:
             if reconciler is None:
-                raise LookupError(f"no reconciler for {task.resource_type!r}")
+                raise Unsupported(f"no reconciler for {task.resource_type!r}")
             outcome = reconciler.reconcile(ctx)
         except Exception as exc:
-            transient, message = classify(exc, task.target_region)
+            failure = classify(exc, task.target_region)
+            transient, message = failure.transient, failure.message
             if not transient:
-                LOG.log(logging.INFO if isinstance(exc, LookupError) else logging.WARNING,
-                        "task %s (%s %s -> %s) failed: %s", task.id, task.resource_type,
-                        task.resource, task.target_region, message,
-                        exc_info=message.endswith(")") and "internal error" in message)
+                LOG.warning("task %s (%s %s -> %s) failed: %s", task.id, task.resource_type,
+                            task.resource, task.target_region, message,
+                            exc_info=failure.unexpected)
             if transient and task.attempts < self.max_attempts:
                 delay = self.retry_backoff * (2 ** (task.attempts - 1))
                 if self.store.requeue(claim, delay, message) and self.on_requeue:

@@ -12,6 +12,10 @@ class Conflict(Exception):
     """The target holds something else under the same name and we may not replace it."""
 
 
+class Unsupported(Exception):
+    """No reconciler for this resource type (a task written by a newer version)."""
+
+
 class NotInSource(Exception):
     """The resource to copy is gone from the source region."""
 

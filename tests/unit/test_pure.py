@@ -76,3 +76,21 @@ def test_validation_names_the_field_for_any_wrong_type(value):
     with pytest.raises(BadRequest) as err:
         validate(schema, {"a": {"b": ["ok", value]}})
     assert err.value.field == "a.b[1]"
+
+
+def test_failures_are_classified_for_retry_and_readability():
+    from keystoneauth1 import exceptions as ks_exc
+    from openstack import exceptions as sdk_exc
+
+    from albatross.jobs.errors import classify
+    from albatross.reconcilers.base import Conflict
+    down = classify(ks_exc.ConnectFailure("refused http://x:8774"), "R2")
+    assert down.message == "R2: service unreachable (connection failed)"
+    assert down.transient and not down.unexpected and "8774" not in down.message
+    assert not classify(Conflict("different key"), "R2").transient
+    server_error = classify(sdk_exc.HttpException("boom", http_status=503), "R2")
+    assert server_error.transient and "HTTP 503" in server_error.message
+    client_error = classify(sdk_exc.HttpException("bad", http_status=400), "R2")
+    assert not client_error.transient
+    bug = classify(KeyError("x"), "R2")
+    assert bug.unexpected and not bug.transient and bug.message == "R2: internal error (KeyError)"
