@@ -20,11 +20,7 @@ def resolve_targets(rt: Runtime, source: str, targets) -> list[str]:
     """`"all"` means every region but the source ("clone to all my regions")."""
     if targets == ALL_REGIONS:
         return [r for r in rt.registry.names() if r != source]
-    seen: list[str] = []
-    for t in targets:
-        if t not in seen:
-            seen.append(t)
-    return seen
+    return list(dict.fromkeys(targets))  # without duplicates, in the caller's order
 
 
 def _read_sources(rt: Runtime, source: str, names: list[str], user_id: str) -> dict[str, dict]:

@@ -1,5 +1,5 @@
 """The regions as the API shows them: name, where they are, and how healthy."""
-from albatross.exceptions import UpstreamUnavailable
+from albatross.exceptions import BadRequest, UpstreamUnavailable
 from albatross.services.runtime import Runtime
 
 
@@ -26,7 +26,6 @@ def list_regions(rt: Runtime, with_health: bool = True) -> list[dict]:
 
 def require_regions(rt: Runtime, names: list[str], field: str) -> None:
     """400 naming the field and the unknown region, before anything is written."""
-    from albatross.exceptions import BadRequest
     try:
         known = rt.registry.names()
     except Exception as exc:
