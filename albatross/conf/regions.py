@@ -14,6 +14,8 @@ OPTS = [
     cfg.StrOpt("clouds_yaml", default=None,
                help="Path of clouds.yaml (default: openstacksdk's search path and "
                     "OS_CLIENT_CONFIG_FILE)."),
+    cfg.FloatOpt("catalog_refresh_seconds", default=300.0, min=0.0,
+                 help="How often the region list is re-read from the catalog."),
     cfg.IntOpt("max_parallel", default=16, min=1, help="Regions contacted at once."),
     cfg.FloatOpt("health_timeout", default=3.0, min=0.1,
                  help="Seconds an endpoint has to answer the health probe."),

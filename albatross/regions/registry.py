@@ -8,6 +8,7 @@ Two shapes of deployment:
 Connections are made once and reused; every call to several regions runs concurrently."""
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ class Region:
 class RegionRegistry:
     def __init__(self, *, cloud: str | None = "albatross", clouds: list[str] | None = None,
                  only: list[str] | None = None, clouds_yaml: str | None = None,
-                 max_parallel: int = 16):
+                 max_parallel: int = 16, refresh_seconds: float = 300.0):
         self._cloud = cloud
         self._clouds = list(clouds or [])
         self._only = set(only or [])
@@ -48,6 +49,8 @@ class RegionRegistry:
             config_files=[clouds_yaml] if clouds_yaml else None)
         self._lock = threading.Lock()
         self._regions: dict[str, Region] | None = None
+        self._discovered_at = 0.0
+        self._refresh_seconds = refresh_seconds
         self._sessions: dict[str, object] = {}
         self._connections: dict[str, sdk_connection.Connection] = {}
         self.pool = ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="region")
@@ -56,7 +59,7 @@ class RegionRegistry:
     def from_conf(cls, conf) -> "RegionRegistry":
         r = conf.regions
         return cls(cloud=r.cloud, clouds=r.clouds, only=r.only, clouds_yaml=r.clouds_yaml,
-                   max_parallel=r.max_parallel)
+                   max_parallel=r.max_parallel, refresh_seconds=r.catalog_refresh_seconds)
 
     # ---- discovery ---------------------------------------------------------------------
     def _session(self, cloud: str, region_name: str | None = None):
@@ -103,9 +106,20 @@ class RegionRegistry:
         return regions
 
     def regions(self, refresh: bool = False) -> dict[str, Region]:
+        """The regions, re-read from the catalog every `refresh_seconds` (a region added to
+        Keystone appears without a restart). If a re-read fails, the last known list stays."""
         with self._lock:
-            if self._regions is None or refresh:
-                self._regions = self._discover()
+            stale = time.monotonic() - self._discovered_at > self._refresh_seconds
+            if self._regions is None or refresh or stale:
+                try:
+                    self._regions = self._discover()
+                    self._discovered_at = time.monotonic()
+                except Exception as exc:
+                    if self._regions is None:
+                        raise
+                    LOG.warning("catalog re-read failed (%s); keeping the last region list",
+                                type(exc).__name__)
+                    self._discovered_at = time.monotonic()
             return self._regions
 
     def names(self) -> list[str]:
