@@ -44,8 +44,8 @@ def apportion(total: int, weights: list[float]) -> list[int]:
         return [0] * len(weights)
     if sum(weights) <= 0:
         weights = [1.0] * len(weights)
-    scale = total / sum(weights)
-    raw = [w * scale for w in weights]
+    weight_sum = sum(weights)
+    raw = [total * (w / weight_sum) for w in weights]
     shares = [int(r) for r in raw]
     left = total - sum(shares)
     for i in sorted(range(len(raw)), key=lambda i: (raw[i] - shares[i], -i), reverse=True):
