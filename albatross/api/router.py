@@ -29,6 +29,8 @@ class Route:
     tags: tuple = ()
     public: bool = False
     path_params: dict = field(default_factory=dict)
+    own_project: bool = False         # the URL's {project_id} must be the token's (Kingbird)
+    target_param: str | None = None   # path parameter naming the project acted upon
 
     def __post_init__(self):
         pattern = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", self.path.rstrip("/"))
@@ -76,11 +78,13 @@ class Router:
         if not route.public:
             if caller is None:
                 raise Unauthorized("authentication required: send a valid X-Auth-Token")
-            if params.get("project_id", caller.project_id) != caller.project_id:
+            if route.own_project and params["project_id"] != caller.project_id:
                 raise Forbidden("the project in the URL must be the project of your token",
                                 field="project_id")
             if route.policy:
-                self.enforcer.authorize(route.policy, environ, caller.project_id)
+                target = params[route.target_param] if route.target_param \
+                    else caller.project_id
+                self.enforcer.authorize(route.policy, environ, target)
         for name, schema in route.path_params.items():
             if not validation.is_valid(schema, params[name]):
                 raise NotFound(f"no {name.replace('_', ' ')} {params[name]!r}", field=name)
@@ -93,7 +97,7 @@ class Router:
         status, payload = (result if isinstance(result, tuple) else (route.status, result))
         resp = webob.Response(status=status, charset="utf-8",
                               content_type="application/json")
-        if payload is not None:
+        if status != 204:
             resp.body = json.dumps(payload).encode()
         return resp(environ, start_response)
 

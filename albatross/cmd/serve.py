@@ -7,7 +7,8 @@ import waitress
 
 from albatross.api.deploy import build_app
 from albatross.jobs.dispatch import CeleryDispatcher, EmbeddedDispatcher
-from albatross.jobs.executor import TaskExecutor
+from albatross.jobs.executor import TaskExecutor, options_from_conf
+from albatross.jobs.periodic import PeriodicRebalance
 from albatross.jobs.worker import EmbeddedWorker
 from albatross.regions.registry import RegionRegistry
 from albatross.services.runtime import Runtime
@@ -27,7 +28,8 @@ def make_runtime(conf, with_worker: bool = True):
     worker = None
     if with_worker:
         executor = TaskExecutor(rt.store, registry, max_attempts=conf.jobs.max_attempts,
-                                retry_backoff=conf.jobs.retry_backoff)
+                                retry_backoff=conf.jobs.retry_backoff,
+                                options=options_from_conf(conf))
         worker = EmbeddedWorker(rt.store, executor, threads=conf.jobs.worker_threads,
                                 lease_seconds=conf.jobs.lease_seconds,
                                 poll_interval=conf.jobs.poll_interval)
@@ -38,8 +40,11 @@ def make_runtime(conf, with_worker: bool = True):
 def serve(conf) -> int:
     rt, worker = make_runtime(conf)
     app = build_app(conf, rt)
+    periodic = None
     if worker is not None:
         worker.start()  # picks up at once whatever an earlier crash left queued or leased
+        periodic = PeriodicRebalance(rt, conf.quota.rebalance_interval)
+        periodic.start()
     threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
     server = waitress.create_server(app, host=conf.api.bind_host, port=conf.api.bind_port,
                                     threads=conf.api.threads, ident="albatross")
@@ -52,6 +57,7 @@ def serve(conf) -> int:
         pass
     finally:
         if worker is not None:
+            periodic.stop()
             worker.stop()
     return 0
 

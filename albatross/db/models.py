@@ -2,7 +2,7 @@
 import datetime
 import uuid
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -91,3 +91,70 @@ class ResourceMapping(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)
+
+
+class QuotaLimit(Base):
+    """A project's own global limits and soft thresholds (NULL: take the class's value)."""
+    __tablename__ = "quota_limits"
+    __table_args__ = (UniqueConstraint("project_id", "resource", name="uq_quota_limit"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(String(64))
+    resource: Mapped[str] = mapped_column(String(64))
+    hard_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    soft_absolute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    soft_percent: Mapped[float | None] = mapped_column(Float, nullable=True)
+    soft_over: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
+                                                          onupdate=utcnow)
+
+
+class QuotaClassLimit(Base):
+    """Named quota classes; the class `default` applies to every project without one."""
+    __tablename__ = "quota_classes"
+    __table_args__ = (UniqueConstraint("class_name", "resource", name="uq_quota_class"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    class_name: Mapped[str] = mapped_column(String(255))
+    resource: Mapped[str] = mapped_column(String(64))
+    hard_limit: Mapped[int] = mapped_column(Integer)
+
+
+class ProjectQuotaClass(Base):
+    __tablename__ = "project_quota_classes"
+
+    project_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    class_name: Mapped[str] = mapped_column(String(255))
+
+
+class QuotaAllowance(Base):
+    """The native limit Albatross last read or wrote in a region, and the usage it saw: an
+    unreachable region's allowance stays counted (strict policy) from this row."""
+    __tablename__ = "quota_allowances"
+    __table_args__ = (UniqueConstraint("project_id", "resource", "region",
+                                       name="uq_quota_allowance"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(String(64))
+    resource: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(128))
+    native_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    usage: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
+                                                          onupdate=utcnow)
+
+
+class QuotaEvent(Base):
+    """Soft limits crossed or cleared, and regions a rebalance could not reach."""
+    __tablename__ = "quota_events"
+    __table_args__ = (Index("ix_quota_events_project", "project_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(String(64))
+    resource: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    usage: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    threshold: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    hard_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)

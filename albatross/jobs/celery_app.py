@@ -8,10 +8,12 @@ import threading
 from celery import Celery, signals
 
 from albatross.jobs.dispatch import CeleryDispatcher
-from albatross.jobs.executor import TaskExecutor
+from albatross.jobs.executor import TaskExecutor, options_from_conf
 from albatross.jobs.store import JobStore
+from albatross.jobs.periodic import PeriodicRebalance
 from albatross.jobs.worker import LeaseKeeper, worker_identity
 from albatross.regions.registry import RegionRegistry
+from albatross.services.runtime import Runtime
 
 LOG = logging.getLogger(__name__)
 
@@ -44,10 +46,13 @@ def _worker_state() -> dict:
         _state["leases"].start()
         dispatcher = CeleryDispatcher(app, conf.jobs.celery_queue)
         _state["dispatcher"] = dispatcher
-        _state["executor"] = TaskExecutor(store, RegionRegistry.from_conf(conf),
+        registry = RegionRegistry.from_conf(conf)
+        _state["executor"] = TaskExecutor(store, registry,
                                           max_attempts=conf.jobs.max_attempts,
                                           retry_backoff=conf.jobs.retry_backoff,
-                                          on_requeue=dispatcher.dispatch)
+                                          on_requeue=dispatcher.dispatch,
+                                          options=options_from_conf(conf))
+        _state["runtime"] = Runtime.from_conf(conf, dispatcher, registry)
     return _state
 
 
@@ -85,4 +90,5 @@ def _start_sweeper(**_kwargs):
                      daemon=True).start()
     # announce right away what an earlier crash left behind
     st = _worker_state()
+    PeriodicRebalance(st["runtime"], _state["conf"].quota.rebalance_interval).start()
     st["dispatcher"].dispatch(st["store"].due_task_ids(stale_seconds=0))

@@ -5,7 +5,7 @@ from typing import NamedTuple
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
-from albatross.reconcilers.base import Conflict, NotInSource, Unsupported
+from albatross.reconcilers.base import Conflict, NotInSource, RegionsFailed, Unsupported
 from albatross.regions.registry import UnknownRegion
 
 
@@ -18,6 +18,8 @@ class Failure(NamedTuple):
 def classify(exc: Exception, region: str) -> Failure:
     if isinstance(exc, (Conflict, NotInSource, Unsupported, UnknownRegion)):
         return Failure(False, str(exc))
+    if isinstance(exc, RegionsFailed):
+        return Failure(True, str(exc)[:1000])
     if isinstance(exc, ks_exc.ConnectFailure):
         return Failure(True, f"{region}: service unreachable (connection failed)")
     if isinstance(exc, (ks_exc.ConnectTimeout, ks_exc.RequestTimeout)):

@@ -17,10 +17,16 @@ from albatross.regions.registry import RegionRegistry
 LOG = logging.getLogger(__name__)
 
 
+def options_from_conf(conf) -> dict:
+    """Deployment settings the reconcilers need."""
+    return {"quota_policy": conf.quota.policy, "webhook_url": conf.quota.webhook_url}
+
+
 class TaskExecutor:
     def __init__(self, store: JobStore, registry: RegionRegistry, *, max_attempts: int = 3,
-                 retry_backoff: float = 2.0, on_requeue=None):
+                 retry_backoff: float = 2.0, on_requeue=None, options: dict | None = None):
         self.store = store
+        self.options = options or {}
         self.on_requeue = on_requeue
         self.registry = registry
         self.max_attempts = max_attempts
@@ -35,7 +41,8 @@ class TaskExecutor:
         task, job = self._load(claim.task_id)
         reconciler = RECONCILERS.get(task.resource_type)
         ctx = TaskContext(self.registry, task.resource, task.source_region, task.target_region,
-                          task.force, task.payload or {}, job.project_id, job.user_id, task.id)
+                          task.force, task.payload or {}, job.project_id, job.user_id, task.id,
+                          self.store.db_url, self.options)
         try:
             if reconciler is None:
                 raise Unsupported(f"no reconciler for {task.resource_type!r}")
@@ -56,7 +63,8 @@ class TaskExecutor:
                 return states.QUEUED
             self.store.finish(claim, states.FAILED, error=message)
             return states.FAILED
-        self._record_mapping(task, job, outcome)
+        if reconciler.tracks_mappings:
+            self._record_mapping(task, job, outcome)
         self.store.finish(claim, states.SUCCESS, result={
             "action": outcome.action, "written": outcome.written,
             "target_id": outcome.target_id, "fingerprint": outcome.fingerprint,

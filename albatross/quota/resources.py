@@ -35,9 +35,10 @@ RESOURCES: dict[str, Resource] = {r.name: r for r in (
     Resource("security_group_rule", "network", 100),
 )}
 
-# limits that cap a single object, not a count that grows across regions: each region gets
-# the global value as it is (splitting them would make no sense)
-PER_OBJECT = frozenset({"metadata_items", "server_group_members"})
+# limits copied to every region as they are, not split: caps on one object (metadata items
+# of a server, members of a group), and key pairs, which Nova limits per user and which
+# Albatross clones (one key in N regions must not cost its user N times)
+PER_OBJECT = frozenset({"metadata_items", "server_group_members", "key_pairs"})
 
 
 def by_service(values: dict[str, int]) -> dict[str, dict[str, int]]:

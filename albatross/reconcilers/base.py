@@ -16,6 +16,10 @@ class Unsupported(Exception):
     """No reconciler for this resource type (a task written by a newer version)."""
 
 
+class RegionsFailed(Exception):
+    """Some regions could not be read or written; the others were handled. Worth a retry."""
+
+
 class NotInSource(Exception):
     """The resource to copy is gone from the source region."""
 
@@ -31,6 +35,8 @@ class TaskContext:
     project_id: str
     user_id: str
     task_id: str
+    db_url: str = ""
+    options: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -53,6 +59,7 @@ class Outcome:
 
 class Reconciler(abc.ABC):
     resource_type: ClassVar[str]
+    tracks_mappings: ClassVar[bool] = True  # records source -> target in resource_mappings
 
     @abc.abstractmethod
     def read_source(self, ctx: TaskContext) -> Any: ...

@@ -143,6 +143,15 @@ class RegionRegistry:
                 self._connections[name] = conn
             return conn
 
+    def project_ids(self) -> list[str]:
+        """Every enabled project of the (first) Keystone: quotas apply to all of them."""
+        conn = self.connection(self.names()[0])
+        return [p.id for p in conn.identity.projects(is_enabled=True)]
+
+    def service_project_id(self) -> str:
+        region = self.get(self.names()[0])
+        return self._session(region.cloud).get_project_id()
+
     def fan_out(self, fn, names) -> dict[str, object]:
         """fn(name) for every region at once; the value is the result or the exception."""
         futures = {n: self.pool.submit(fn, n) for n in names}

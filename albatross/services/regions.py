@@ -24,12 +24,17 @@ def list_regions(rt: Runtime, with_health: bool = True) -> list[dict]:
     return out
 
 
-def require_regions(rt: Runtime, names: list[str], field: str) -> None:
-    """400 naming the field and the unknown region, before anything is written."""
+def region_names(rt: Runtime) -> list[str]:
+    """The managed regions, or 503 when the catalog cannot be read."""
     try:
-        known = rt.registry.names()
+        return rt.registry.names()
     except Exception as exc:
         raise UpstreamUnavailable(f"cannot read the region catalog: {type(exc).__name__}")
+
+
+def require_regions(rt: Runtime, names: list[str], field: str) -> None:
+    """400 naming the field and the unknown region, before anything is written."""
+    known = region_names(rt)
     for n in names:
         if n not in known:
             raise BadRequest(f"unknown region {n!r} in {field}; known regions: "

@@ -82,14 +82,15 @@ _TAGS = ("kingbird",)
 
 ROUTES = [
     Route("POST", _BASE, create, "Kingbird: start a sync job", policy="albatross:keypairs:sync",
-          body=SYNC_REQUEST, response=JOB_STATUS, tags=_TAGS, path_params=_PROJECT),
+          body=SYNC_REQUEST, response=JOB_STATUS, tags=_TAGS, path_params=_PROJECT, own_project=True),
     Route("GET", _BASE, list_jobs, "Kingbird: the caller's sync jobs",
-          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT),
+          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT, own_project=True),
     Route("GET", _BASE + "/active", list_active, "Kingbird: the caller's unfinished jobs",
-          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT),
+          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT, own_project=True),
     Route("GET", _BASE + "/{job_id}", show, "Kingbird: a job's per-region rows",
-          policy="albatross:jobs:get", response=JOB_SET, tags=_TAGS, path_params=_JOB),
+          policy="albatross:jobs:get", response=JOB_SET, tags=_TAGS, path_params=_JOB,
+          own_project=True),
     Route("DELETE", _BASE + "/{job_id}", delete, "Kingbird: forget a finished job",
           policy="albatross:jobs:delete", response={"type": "string"}, tags=_TAGS,
-          path_params=_JOB),
+          path_params=_JOB, own_project=True),
 ]

@@ -2,8 +2,9 @@
 policy.yaml (`oslopolicy-sample-generator --namespace albatross` lists them)."""
 import itertools
 
-from albatross.api.policies import base, jobs, keypairs, regions
+from albatross.api.policies import base, jobs, keypairs, quotas, regions
 
 
 def list_rules():
-    return list(itertools.chain(base.RULES, regions.RULES, jobs.RULES, keypairs.RULES))
+    return list(itertools.chain(base.RULES, regions.RULES, jobs.RULES, keypairs.RULES,
+                                quotas.RULES))

@@ -1,0 +1,26 @@
+from oslo_policy import policy
+
+from albatross.api.policies.base import ADMIN, PROJECT_READER
+
+RULES = [
+    policy.DocumentedRuleDefault(
+        "albatross:quotas:get", f"{ADMIN} or {PROJECT_READER}",
+        "See a project's global quota view and its quota events.",
+        [{"method": "GET", "path": "/v1/projects/{project_id}/quotas"},
+         {"method": "GET", "path": "/v1/projects/{project_id}/quota-events"}]),
+    policy.DocumentedRuleDefault(
+        "albatross:quotas:update", ADMIN, "Set or delete a project's global limits.",
+        [{"method": "PUT", "path": "/v1/projects/{project_id}/quotas"},
+         {"method": "DELETE", "path": "/v1/projects/{project_id}/quotas"}]),
+    policy.DocumentedRuleDefault(
+        "albatross:quotas:sync", ADMIN, "Rebalance a project's regional limits now.",
+        [{"method": "POST", "path": "/v1/projects/{project_id}/quotas/sync"}]),
+    policy.DocumentedRuleDefault(
+        "albatross:quota_classes:get", f"{ADMIN} or {PROJECT_READER}",
+        "See a quota class (and the defaults).",
+        [{"method": "GET", "path": "/v1/quota-classes/{class_name}"}]),
+    policy.DocumentedRuleDefault(
+        "albatross:quota_classes:update", ADMIN, "Set or delete a quota class.",
+        [{"method": "PUT", "path": "/v1/quota-classes/{class_name}"},
+         {"method": "DELETE", "path": "/v1/quota-classes/{class_name}"}]),
+]

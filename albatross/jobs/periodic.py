@@ -1,0 +1,59 @@
+"""Periodic work: every [quota] rebalance_interval, one job rebalancing every project.
+Several workers may run this; a job is made only if no periodic one was made recently, and a
+duplicate would only repeat idempotent work."""
+import datetime
+import logging
+import threading
+
+from sqlalchemy import func, select
+
+from albatross.db.engine import session_scope
+from albatross.db.models import Job, utcnow
+from albatross.db.quotas import QuotaStore
+from albatross.services import quotas as quota_service
+from albatross.services.caller import Caller
+
+LOG = logging.getLogger(__name__)
+KIND = "quota_rebalance"
+
+
+def last_periodic_job(db_url: str) -> datetime.datetime | None:
+    with session_scope(db_url) as s:
+        return s.scalar(select(func.max(Job.created_at)).where(Job.kind == KIND,
+                                                               Job.origin == "periodic"))
+
+
+def rebalance_all(rt, interval: float) -> str | None:
+    """Start the periodic job if it is due; returns its id."""
+    last = last_periodic_job(rt.store.db_url)
+    if last and utcnow() - last < datetime.timedelta(seconds=interval * 0.9):
+        return None
+    projects = set(rt.registry.project_ids()) | set(
+        QuotaStore(rt.store.db_url).projects_with_settings())
+    if not projects:
+        return None
+    caller = Caller(user_id="albatross", project_id=rt.registry.service_project_id(),
+                    is_admin=True)
+    job = quota_service.request_rebalance(rt, caller, sorted(projects), origin="periodic")
+    LOG.info("periodic quota rebalance of %d projects: job %s", len(projects), job["id"])
+    return job["id"]
+
+
+class PeriodicRebalance:
+    def __init__(self, rt, interval: float):
+        self.rt, self.interval = rt, interval
+        self._stop = threading.Event()
+
+    def start(self):
+        if self.interval > 0:
+            threading.Thread(target=self._loop, name="periodic-quota", daemon=True).start()
+
+    def stop(self):
+        self._stop.set()
+
+    def _loop(self):
+        while not self._stop.wait(min(self.interval, 60)):
+            try:
+                rebalance_all(self.rt, self.interval)
+            except Exception as exc:
+                LOG.warning("periodic quota rebalance not started: %s", type(exc).__name__)

@@ -1,0 +1,150 @@
+"""Quota rebalancing for one project, every resource, every region (docs/quota.md).
+
+read_source: the global limits in force; read_target: every region's native limits and usage,
+concurrently; diff: the wanted native limits (pure, albatross.quota.plan); apply: decreases
+first, read back, then increases only within what the read-back limits leave free. A region
+that cannot be read or written keeps its limits and its allowance, is reported, and the task
+is retried; the next run fixes it."""
+import logging
+from dataclasses import dataclass
+
+import requests
+
+from albatross.db.quotas import QuotaStore
+from albatross.jobs.errors import classify
+from albatross.quota import plan as quota_plan
+from albatross.quota.resources import PER_OBJECT, RESOURCES
+from albatross.quota.soft import is_over, transition
+from albatross.reconcilers.base import Outcome, Plan, Reconciler, RegionsFailed, TaskContext
+from albatross.regions.quotas import read_project_quotas, write_project_limits
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QuotaSource:
+    """What the regions must obey: the global limits, soft limits (with whether usage was
+    over them), the allowances last seen per region, and the deployment's policy."""
+    hard: dict
+    soft: dict
+    allowances: dict
+    policy: str
+
+
+class QuotaReconciler(Reconciler):
+    resource_type = "quota"
+    tracks_mappings = False
+
+    def read_source(self, ctx: TaskContext) -> QuotaSource:
+        store = QuotaStore(ctx.db_url)
+        hard, soft, _klass = store.effective(ctx.resource)
+        return QuotaSource(hard, soft, store.allowances(ctx.resource),
+                           ctx.options.get("quota_policy", quota_plan.STRICT))
+
+    def read_target(self, ctx: TaskContext) -> dict[str, object]:
+        def read(region):
+            return read_project_quotas(ctx.registry.connection(region), ctx.resource)
+        return ctx.registry.fan_out(read, ctx.registry.names())
+
+    def diff(self, source: "QuotaSource", target: dict, force: bool) -> Plan:
+        """Pure: {resource: {region: wanted native limit}} for the reachable regions."""
+        hard, readings, allowances, policy = (source.hard, target, source.allowances,
+                                              source.policy)
+        wanted = {}
+        for name in RESOURCES:
+            regions = []
+            for region, value in readings.items():
+                if isinstance(value, Exception):
+                    known = allowances.get((name, region))
+                    regions.append(quota_plan.RegionQuota(
+                        region, known.usage if known else 0,
+                        known.native_limit if known else None, reachable=False))
+                else:
+                    regions.append(quota_plan.RegionQuota(region, value[1].get(name, 0),
+                                                          value[0].get(name)))
+            wanted[name] = quota_plan.targets(hard[name], regions, policy,
+                                              per_object=name in PER_OBJECT)
+        return Plan("rebalance", desired=wanted, current=target, details={"source": source})
+
+    def apply(self, plan: Plan, ctx: TaskContext) -> Outcome:
+        store, project, readings = QuotaStore(ctx.db_url), ctx.resource, plan.current
+        source: QuotaSource = plan.details["source"]
+        hard, soft, allowances, policy = (source.hard, source.soft, source.allowances,
+                                          source.policy)
+        wanted = plan.desired
+        failed = {r: classify(v, r).message for r, v in readings.items()
+                  if isinstance(v, Exception)}
+        current = {r: dict(v[0]) for r, v in readings.items() if r not in failed}
+        usage = {r: v[1] for r, v in readings.items() if r not in failed}
+        downs: dict[str, dict] = {r: {} for r in current}
+        ups: dict[str, dict] = {}
+        for name, per_region in wanted.items():
+            down, up = quota_plan.split_writes({r: current[r].get(name) for r in current},
+                                               per_region)
+            for region, value in down.items():
+                downs[region][name] = value
+            ups[name] = up
+        written = self._write(ctx, project, downs, current, failed)
+        grants: dict[str, dict] = {}
+        for name, up in ups.items():
+            actual = {r: current[r].get(name) for r in current}
+            for region in failed:  # unreachable or failed: its allowance stays counted
+                row = allowances.get((name, region))
+                actual[region] = current.get(region, {}).get(name) if region in current \
+                    else (row.native_limit if row else None)
+            up = {r: v for r, v in up.items() if r not in failed}
+            for region, value in quota_plan.grant_increases(hard[name], actual, up,
+                                                            policy).items():
+                grants.setdefault(region, {})[name] = value
+        written += self._write(ctx, project, grants, current, failed)
+        for region in current:
+            store.record_region(project, region, current[region], usage[region])
+        self._soft_limits(store, project, hard, soft, usage, allowances, failed,
+                          ctx.options.get("webhook_url"))
+        if failed:
+            for region, message in failed.items():
+                store.add_event(project, "region_failed", detail=message)
+            raise RegionsFailed("; ".join(f"{m}" for m in failed.values())
+                                + f" (limits left as they were there; {len(current)} other "
+                                  "region(s) rebalanced)")
+        return Outcome("rebalance", written > 0, project,
+                       details={"limits_written": written, "policy": policy})
+
+    def _write(self, ctx, project, per_region: dict[str, dict], current, failed) -> int:
+        todo = {r: v for r, v in per_region.items() if v and r not in failed}
+
+        def write(region):
+            return write_project_limits(ctx.registry.connection(region), project, todo[region])
+
+        count = 0
+        for region, result in ctx.registry.fan_out(write, list(todo)).items():
+            if isinstance(result, Exception):
+                failed[region] = classify(result, region).message
+            else:
+                current[region].update(result)
+                count += len(result)
+        return count
+
+    def _soft_limits(self, store, project, hard, soft, usage, allowances, failed, webhook):
+        for name, (limit, was_over) in soft.items():
+            total = sum(u.get(name, 0) for u in usage.values())
+            total += sum(row.usage for (res, region), row in allowances.items()
+                         if res == name and region in failed)
+            now_over = is_over(limit, hard[name], total)
+            change = transition(was_over, now_over)
+            if change is None:
+                continue
+            threshold = limit.threshold(hard[name])
+            store.set_soft_over(project, name, now_over)
+            store.add_event(project, f"soft_{change}", name, total, threshold, hard[name])
+            if webhook:
+                _notify(webhook, {"project_id": project, "resource": name,
+                                  "event": f"soft_limit_{change}", "usage": total,
+                                  "threshold": threshold, "hard_limit": hard[name]})
+
+
+def _notify(url: str, body: dict) -> None:
+    try:
+        requests.post(url, json=body, timeout=5)
+    except requests.RequestException as exc:
+        LOG.warning("quota webhook failed: %s", type(exc).__name__)
