@@ -14,6 +14,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
 from albatross.devcloud import DevCloud
+from tests.integration.projects import cloud, project  # noqa: F401  (fixtures)
 from tests.integration.server import Server, db_upgrade, free_port, write_config
 
 REGIONS = int(os.environ.get("ALBATROSS_TEST_REGIONS", "3"))
@@ -21,10 +22,10 @@ REGIONS = int(os.environ.get("ALBATROSS_TEST_REGIONS", "3"))
 
 @pytest.fixture(scope="session")
 def devcloud() -> dict:
-    cloud = DevCloud(regions=REGIONS)
-    cloud.up()
-    info = cloud.info()
-    info["cloud"] = cloud
+    dev_cloud = DevCloud(regions=REGIONS)
+    dev_cloud.up()
+    info = dev_cloud.info()
+    info["cloud"] = dev_cloud
     return info
 
 
@@ -34,9 +35,9 @@ class User:
 
     def __init__(self, info: dict, name: str):
         self.info, self.name = info, name
-        project = info["users"][name]["project"]
         auth = v3.Password(auth_url=info["auth_url"], username=name,
-                           password=info["password"], project_name=project,
+                           password=info["password"],
+                           project_name=info["users"][name]["project"],
                            user_domain_name="Default", project_domain_name="Default")
         self.session = ks_session.Session(auth=auth)
         access = auth.get_access(self.session)

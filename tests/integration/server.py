@@ -26,6 +26,8 @@ def write_config(path, *, db_url: str, port: int, clouds_yaml: str, auth_url: st
         "regions": {"cloud": "devcloud-albatross", "clouds_yaml": clouds_yaml},
         "jobs": {"lease_seconds": 4, "poll_interval": 0.2, "max_attempts": 2,
                  "retry_backoff": 0.5},
+        # only explicit rebalances: a periodic one would reset every project of the cloud
+        "quota": {"rebalance_interval": 0},
         "keystone_authtoken": {
             "www_authenticate_uri": auth_url.rsplit("/v3", 1)[0],
             "auth_url": auth_url.rsplit("/v3", 1)[0], "auth_type": "password",

@@ -3,14 +3,9 @@ cloud, as the service account. Every test works in its own throwaway project (an
 removes them, their resources and their quota rows at the end."""
 import uuid
 
-import openstack
-import openstack.config
 import pytest
-from keystoneauth1 import session as ks_session
-from keystoneauth1.identity import v3
 from openstack import exceptions as sdk_exc
 
-from albatross.devcloud import DevCloud
 from albatross.quota.resources import RESOURCES
 from albatross.regions.quotas import read_project_quotas, write_project_limits
 from tests.integration.conftest import public_key
@@ -22,77 +17,6 @@ pytestmark = pytest.mark.devcloud
 def fresh_keypairs():
     """Overrides conftest's: these tests touch only their own projects and users, so they
     neither bring the dev cloud up nor clear the shared users' key pairs."""
-
-
-@pytest.fixture(scope="module")
-def cloud() -> dict:
-    """The running dev cloud's info (never brought up here) and one connection per region as
-    the service account (devcloud-albatross, admin), as Albatross itself connects."""
-    info = DevCloud().info()
-    config = openstack.config.OpenStackConfig(config_files=[info["clouds_yaml"]])
-    info["conns"] = {r: openstack.connection.Connection(
-        config=config.get_one(cloud="devcloud-albatross", region_name=r))
-        for r in info["regions"]}
-    info["identity"] = info["conns"][info["regions"][0]].identity
-    info["member_role"] = info["identity"].find_role("member", ignore_missing=False)
-    return info
-
-
-class Project:
-    """A throwaway Keystone project; `cleanups` run last-first before it is deleted."""
-
-    def __init__(self, cloud: dict):
-        self.cloud, self.tag = cloud, f"rq-{uuid.uuid4().hex[:10]}"
-        self.id = cloud["identity"].create_project(name=self.tag, domain_id="default").id
-        self.cleanups: list = []
-        self.user_ids: list[str] = []
-
-    def member(self, via_group: bool = False):
-        """A new user with the member role on the project (directly, or through a new group);
-        returns (user_id, connect(region) -> Connection as that user)."""
-        idn, name = self.cloud["identity"], f"{self.tag}-{len(self.user_ids)}"
-        user = idn.create_user(name=name, password=self.cloud["password"], domain_id="default")
-        self.user_ids.append(user.id)
-        if via_group:
-            group = idn.create_group(name=name, domain_id="default")
-            self.cleanups.append(lambda: idn.delete_group(group.id))
-            idn.add_user_to_group(user.id, group.id)
-            idn.assign_project_role_to_group(self.id, group.id, self.cloud["member_role"])
-        else:
-            idn.assign_project_role_to_user(self.id, user.id, self.cloud["member_role"])
-        auth = v3.Password(auth_url=self.cloud["auth_url"], user_id=user.id,
-                           password=self.cloud["password"], project_id=self.id)
-        sess = ks_session.Session(auth=auth)
-        return user.id, lambda region: openstack.connection.Connection(
-            session=sess, region_name=region)
-
-    def destroy(self) -> None:
-        errors = []
-        for fn in reversed(self.cleanups):
-            try:
-                fn()
-            except Exception as exc:  # keep cleaning; report at the end
-                errors.append(exc)
-        for region, conn in self.cloud["conns"].items():
-            for uid in self.user_ids:      # key pairs outlive their user in Nova
-                for kp in list(conn.compute.keypairs(user_id=uid)):
-                    conn.compute.delete_keypair(kp.name, user_id=uid)
-            for sg in list(conn.network.security_groups(project_id=self.id)):
-                conn.network.delete_security_group(sg)   # Neutron's auto-made default
-            conn.compute.revert_quota_set(self.id)
-            conn.block_storage.revert_quota_set(self.id)
-            conn.network.delete_quota(self.id)
-        for uid in self.user_ids:
-            self.cloud["identity"].delete_user(uid, ignore_missing=True)
-        self.cloud["identity"].delete_project(self.id)
-        assert not errors, errors
-
-
-@pytest.fixture
-def project(cloud):
-    p = Project(cloud)
-    yield p
-    p.destroy()
 
 
 def test_read_reports_every_resource_in_every_region(cloud, project):
