@@ -37,11 +37,19 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class QuietLibraries(logging.Filter):
+    """Alembic announces every plugin at INFO on each run; keep only its warnings."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name.startswith("alembic") and record.levelno < logging.WARNING)
+
+
 def setup(level: int = logging.INFO, stream=None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter(
         "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
     handler.addFilter(RedactingFilter())
+    handler.addFilter(QuietLibraries())
     root = logging.getLogger()
     for h in list(root.handlers):
         root.removeHandler(h)

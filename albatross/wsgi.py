@@ -7,6 +7,7 @@ from albatross import conf as albatross_conf
 from albatross import log
 from albatross.api.deploy import build_app
 from albatross.cmd.serve import make_runtime
+from albatross.db import migrate
 
 
 def _application():
@@ -14,6 +15,7 @@ def _application():
         else None
     conf = albatross_conf.load([], config_files=files)
     log.setup()
+    migrate.require_current(conf.database.connection)
     runtime, worker = make_runtime(conf)
     if worker is not None:
         worker.start()

@@ -6,6 +6,7 @@ import sys
 
 from albatross import log
 from albatross.cmd.client import commands as client_commands
+from albatross.cmd.client import quota_commands
 
 
 def _server_conf(args):
@@ -26,7 +27,6 @@ def cmd_worker(args):
 
 def cmd_db(args):
     from albatross.db import migrate
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     url = _server_conf(args).database.connection
     if args.action == "upgrade":
         migrate.upgrade(url, args.revision or "head")
@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("devcloud_args", nargs=argparse.REMAINDER)
     s.set_defaults(func=cmd_devcloud)
     client_commands.register(sub)
+    quota_commands.register(sub)
     return p
 
 

@@ -6,6 +6,7 @@ import threading
 import waitress
 
 from albatross.api.deploy import build_app
+from albatross.db import migrate
 from albatross.jobs.dispatch import CeleryDispatcher, EmbeddedDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
 from albatross.jobs.periodic import PeriodicRebalance
@@ -38,6 +39,7 @@ def make_runtime(conf, with_worker: bool = True):
 
 
 def serve(conf) -> int:
+    migrate.require_current(conf.database.connection)
     rt, worker = make_runtime(conf)
     app = build_app(conf, rt)
     periodic = None

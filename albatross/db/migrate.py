@@ -28,3 +28,16 @@ def current(url: str) -> str | None:
     from albatross.db.engine import get_engine
     with get_engine(url).connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def head() -> str:
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def require_current(url: str) -> None:
+    """Refuse to serve a database whose schema is older (or newer) than this code."""
+    have, want = current(url), head()
+    if have != want:
+        raise SystemExit(f"the database is at revision {have or 'none'}, this Albatross needs "
+                         f"{want}: run `albatross db upgrade` first")

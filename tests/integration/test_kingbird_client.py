@@ -13,10 +13,11 @@ from tests.integration.conftest import wait_job
 pytestmark = pytest.mark.devcloud
 
 
-def kingbird(devcloud, server_url, *args) -> str:
+def kingbird(devcloud, server_url, *args, user="demo") -> str:
     exe = shutil.which("kingbird") or os.path.join(os.path.dirname(sys.executable), "kingbird")
-    env = {**os.environ, "OS_AUTH_URL": devcloud["auth_url"], "OS_USERNAME": "demo",
-           "OS_PASSWORD": devcloud["password"], "OS_PROJECT_NAME": "demo",
+    env = {**os.environ, "OS_AUTH_URL": devcloud["auth_url"], "OS_USERNAME": user,
+           "OS_PASSWORD": devcloud["password"],
+           "OS_PROJECT_NAME": devcloud["users"][user]["project"],
            "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
            "OS_KINGBIRD_URL": server_url + "/v1.0"}
     env.pop("OS_CLOUD", None)
@@ -57,3 +58,30 @@ def test_kingbird_cli_template_with_two_keypairs(devcloud, albatross, users, reg
     job_id = re.search(r"[0-9a-f]{8}-[0-9a-f-]{27}", out).group(0)
     job = wait_job(demo, job_id)
     assert job["status"] == "SUCCESS" and sorted(t["resource"] for t in job["tasks"]) == sorted(names)
+
+
+def test_kingbird_cli_quota_commands(devcloud, albatross, users, project):
+    def kb(*args):
+        return kingbird(devcloud, albatross.url, *args, user="admin")
+
+    defaults = kb("quota", "defaults")
+    assert "cores" in defaults and "20" in defaults
+    kb("quota", "update", project.id, "--cores", "9", "--network", "3")
+    shown = kb("quota", "show", "--tenant", project.id)
+    assert re.search(r"cores\s*\|\s*9\b", shown) and re.search(r"network\s*\|\s*3\b", shown)
+    detail = kb("quota", "detail", "--tenant", project.id)
+    assert re.search(r"network\s*\|\s*0\s*\|\s*3\b", detail)  # usage, limit
+    assert "triggered" in kb("quota", "sync", project.id)
+    view = users["admin"].call("GET", f"/v1/projects/{project.id}/quotas").json()["quota"]
+    assert sum(view["resources"]["network"]["regional_limits"].values()) == 3
+    kb("quota", "delete", project.id)
+    shown = kb("quota", "show", "--tenant", project.id)
+    assert re.search(r"cores\s*\|\s*20\b", shown)
+    cls = f"kb-{project.tag}"
+    kb("quota-class", "update", cls, "--cores", "100")
+    assert re.search(r"cores\s*\|\s*100\b", kb("quota-class", "show", cls))
+    kb("quota-class", "delete", cls)
+    assert re.search(r"cores\s*\|\s*20\b", kb("quota-class", "show", cls))
+    # a member may read but not change
+    out = kingbird(devcloud, albatross.url, "quota", "show")
+    assert "cores" in out

@@ -3,6 +3,7 @@ import sys
 import time
 
 from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as sdk_exc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from albatross.cmd.client import output
@@ -16,7 +17,7 @@ TASK_COLUMNS = [("Resource", "resource"), ("Source", "source_region"),
                 ("Action", "action"), ("ms", "duration_ms"), ("Error", "error")]
 
 
-def _client(args) -> AlbatrossClient:
+def client_for(args) -> AlbatrossClient:
     return AlbatrossClient(cloud=args.os_cloud, url=args.url)
 
 
@@ -39,7 +40,7 @@ def show_job(job: dict, fmt: str):
 
 
 def region_list(args):
-    regions = _client(args).get("/v1/regions", health=str(not args.no_health).lower())
+    regions = client_for(args).get("/v1/regions", health=str(not args.no_health).lower())
     rows = [{"name": r["name"], "status": r.get("status", "-"),
              "services": ", ".join(f"{s['type']}" + ("" if s.get("status", "up") == "up"
                                                      else " (down)") for s in r["services"]),
@@ -55,7 +56,7 @@ def keypair_sync(args):
             "target_regions": "all" if args.all_regions else args.target}
     if args.user_id:
         body["user_id"] = args.user_id
-    client = _client(args)
+    client = client_for(args)
     job = client.post("/v1/keypairs/sync", body)["job"]
     if args.wait:
         job = wait_for(client, job["id"], args.timeout)
@@ -85,23 +86,23 @@ def wait_for(client: AlbatrossClient, job_id: str, timeout: float) -> dict:
 
 def job_list(args):
     params = {"all_projects": str(args.all_projects).lower(), "active": str(args.active).lower()}
-    jobs = _client(args).get("/v1/jobs", **params)["jobs"]
+    jobs = client_for(args).get("/v1/jobs", **params)["jobs"]
     output.table([{**j, "tasks": _task_summary(j)} for j in jobs], JOB_COLUMNS,
                  fmt=args.format)
 
 
 def job_show(args):
-    show_job(_client(args).get(f"/v1/jobs/{args.job_id}")["job"], args.format)
+    show_job(client_for(args).get(f"/v1/jobs/{args.job_id}")["job"], args.format)
 
 
 def job_wait(args):
-    job = wait_for(_client(args), args.job_id, args.timeout)
+    job = wait_for(client_for(args), args.job_id, args.timeout)
     show_job(job, args.format)
     return {"SUCCESS": 0, "FAILED": 2}.get(job["status"], 3)
 
 
 def job_retry(args):
-    client = _client(args)
+    client = client_for(args)
     job = client.post(f"/v1/jobs/{args.job_id}/retry")["job"]
     if args.wait:
         job = wait_for(client, job["id"], args.timeout)
@@ -109,17 +110,17 @@ def job_retry(args):
 
 
 def job_delete(args):
-    _client(args).delete(f"/v1/jobs/{args.job_id}")
+    client_for(args).delete(f"/v1/jobs/{args.job_id}")
     print(f"job {args.job_id} deleted")
 
 
-def _common(p):
+def add_common_options(p):
     p.add_argument("--os-cloud", help="clouds.yaml entry (default: OS_CLOUD or OS_* variables)")
     p.add_argument("--url", help="Albatross API URL (default: ALBATROSS_URL or the catalog)")
     p.add_argument("-f", "--format", choices=["table", "json"], default="table")
 
 
-def _run(func):
+def handle_errors(func):
     def wrapper(args):
         try:
             return func(args)
@@ -129,6 +130,12 @@ def _run(func):
         except ks_exc.ClientException as exc:  # Keystone or the API unreachable, bad auth
             output.console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
             return 1
+        except sdk_exc.ConfigException as exc:  # no such cloud in clouds.yaml, etc.
+            output.console.print(f"[red]error:[/red] {exc}")
+            return 2
+        except ValueError as exc:  # a malformed option value (argparse types included)
+            output.console.print(f"[red]error:[/red] {exc}")
+            return 2
     return wrapper
 
 
@@ -137,8 +144,8 @@ def register(sub):
                                                                      required=True)
     p = region.add_parser("list", help="regions and the health of their endpoints")
     p.add_argument("--no-health", action="store_true", help="skip the endpoint probes")
-    _common(p)
-    p.set_defaults(func=_run(region_list))
+    add_common_options(p)
+    p.set_defaults(func=handle_errors(region_list))
 
     keypair = sub.add_parser("keypair", help="keypairs").add_subparsers(dest="action",
                                                                         required=True)
@@ -151,15 +158,15 @@ def register(sub):
     p.add_argument("--user-id", help="admin: copy this user's keypairs")
     p.add_argument("--wait", action="store_true", help="wait for the job, with progress")
     p.add_argument("--timeout", type=float, default=600)
-    _common(p)
-    p.set_defaults(func=_run(keypair_sync))
+    add_common_options(p)
+    p.set_defaults(func=handle_errors(keypair_sync))
 
     job = sub.add_parser("job", help="jobs").add_subparsers(dest="action", required=True)
     p = job.add_parser("list", help="jobs of your project")
     p.add_argument("--all-projects", action="store_true", help="admin: every project")
     p.add_argument("--active", action="store_true", help="only unfinished jobs")
-    _common(p)
-    p.set_defaults(func=_run(job_list))
+    add_common_options(p)
+    p.set_defaults(func=handle_errors(job_list))
     for name, func, text in (("show", job_show, "a job and its tasks"),
                              ("wait", job_wait, "wait for a job, with a progress bar"),
                              ("retry", job_retry, "run a job's failed tasks again"),
@@ -170,5 +177,5 @@ def register(sub):
             p.add_argument("--timeout", type=float, default=600)
         if name == "retry":
             p.add_argument("--wait", action="store_true")
-        _common(p)
-        p.set_defaults(func=_run(func))
+        add_common_options(p)
+        p.set_defaults(func=handle_errors(func))
