@@ -1,0 +1,86 @@
+"""Global quota view: how the time of `GET /v1/projects/{id}/quotas` grows with the regions.
+
+The view reads Nova, Cinder, Neutron and the key pair counts of every region concurrently, so
+on independent regions it should cost about one region's read. Baseline from the same run: the
+same request to an Albatross limited to ONE region (`[regions] only`). One `albatross serve`
+per region count, all against the same dev cloud; the rounds are interleaved (1, 2, 4 regions,
+then again) so that drift on the shared machine hits every count alike. Median and p90 of the
+rounds, after a warm-up.
+
+    .venv/bin/python -m bench.quota_view [--rounds 20]
+
+Brings the dev cloud up to 4 regions if it has fewer (`DevCloud(regions=4).up()`: only adds)."""
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from albatross.devcloud import DevCloud
+from tests.integration.conftest import User
+from tests.integration.server import Server, db_upgrade, free_port, write_config
+
+COUNTS = (1, 2, 4)
+
+
+def start_server(info: dict, tmp: Path, regions: list[str]) -> Server:
+    """An `albatross serve` that manages only `regions` (its own SQLite, its own port)."""
+    n, port = len(regions), free_port()
+    config = write_config(tmp / f"r{n}.conf", db_url=f"sqlite:///{tmp}/r{n}.sqlite", port=port,
+                          clouds_yaml=info["clouds_yaml"], auth_url=info["auth_url"],
+                          password=info["password"],
+                          extra={"regions": {"only": ",".join(regions)}})
+    db_upgrade(config)
+    return Server(config, port, tmp / f"r{n}.log").start()
+
+
+def timed_view(user: User, base_url: str, nregions: int) -> float:
+    user.base_url = base_url
+    t0 = time.perf_counter()
+    resp = user.call("GET", f"/v1/projects/{user.project_id}/quotas")
+    elapsed = time.perf_counter() - t0
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    body = body["quota"]
+    assert body["complete"] and len(body["regions"]) == nregions, body["regions"]
+    return elapsed
+
+
+def p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=20)
+    args = ap.parse_args()
+    info = DevCloud(regions=4).up()
+    regions = info["regions"][:max(COUNTS)]
+    tmp = Path(tempfile.mkdtemp(prefix="albatross-bench-"))
+    servers: dict[int, Server] = {}
+    try:
+        for n in COUNTS:
+            servers[n] = start_server(info, tmp, regions[:n])
+        demo = User(info, "demo")
+        for n, server in servers.items():  # warm-up: connections, tokens, catalog
+            for _ in range(2):
+                timed_view(demo, server.url, n)
+        times: dict[int, list[float]] = {n: [] for n in COUNTS}
+        for _ in range(args.rounds):
+            for n, server in servers.items():
+                times[n].append(timed_view(demo, server.url, n))
+        base = statistics.median(times[1])
+        print(f"GET /v1/projects/<demo>/quotas, rounds={args.rounds} (after 2 warm-up calls)")
+        print(f"{'regions':>7} {'median':>9} {'p90':>9} {'min':>9}  ratio to 1 region")
+        for n in COUNTS:
+            med = statistics.median(times[n])
+            print(f"{n:>7} {med * 1000:7.1f}ms {p90(times[n]) * 1000:7.1f}ms "
+                  f"{min(times[n]) * 1000:7.1f}ms  {med / base:5.2f}"
+                  f"  (1.00 = perfect fan-out, {n:.2f} = serial)")
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
