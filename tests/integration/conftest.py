@@ -1,7 +1,10 @@
 """Integration tests: the real dev cloud (Keystone + N regions of Nova, Glance, Neutron,
 Cinder, Placement), real Keystone tokens, Albatross as real processes. The dev cloud comes up
 once per run (idempotent: reused when already running)."""
+import http.server
+import json
 import os
+import threading
 import time
 import uuid
 
@@ -70,14 +73,40 @@ def public_key() -> str:
     return raw.decode() + " albatross-test"
 
 
+class WebhookReceiver:
+    """Records the JSON bodies POSTed to it (the quota soft-limit webhook)."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
 @pytest.fixture(scope="session")
-def albatross(devcloud, tmp_path_factory):
+def webhook() -> WebhookReceiver:
+    return WebhookReceiver()
+
+
+@pytest.fixture(scope="session")
+def albatross(devcloud, tmp_path_factory, webhook):
     """One `albatross serve` (API + embedded worker, SQLite) for the run."""
     tmp = tmp_path_factory.mktemp("albatross")
     port = free_port()
     config = write_config(tmp / "albatross.conf", db_url=f"sqlite:///{tmp}/albatross.sqlite",
                           port=port, clouds_yaml=devcloud["clouds_yaml"],
-                          auth_url=devcloud["auth_url"], password=devcloud["password"])
+                          auth_url=devcloud["auth_url"], password=devcloud["password"],
+                          extra={"quota": {"webhook_url": webhook.url}})
     db_upgrade(config)
     server = Server(config, port, tmp / "serve.log").start()
     yield server

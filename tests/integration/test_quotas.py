@@ -158,7 +158,7 @@ def test_region_down_during_a_sync_is_reported_and_fixed_next_time(devcloud, use
     assert sum(native.values()) == 3
 
 
-def test_soft_limit_records_an_event(users, regions, project):
+def test_soft_limit_records_an_event_and_calls_the_webhook(users, regions, project, webhook):
     admin = users["admin"]
     _uid, connect = project.member()
     set_limits(admin, project.id, limits={"subnet": 10},
@@ -172,3 +172,7 @@ def test_soft_limit_records_an_event(users, regions, project):
     crossed = [e for e in events if e["kind"] == "soft_crossed"]
     assert crossed and crossed[0]["resource"] == "subnet" and crossed[0]["threshold"] == 1
     assert view(admin, project.id)["resources"]["subnet"]["soft_limit"] == 1
+    hooks = [h for h in webhook.received if h["project_id"] == project.id]
+    assert hooks == [{"project_id": project.id, "resource": "subnet",
+                      "event": "soft_limit_crossed", "usage": 1, "threshold": 1,
+                      "hard_limit": 10}]
