@@ -50,18 +50,22 @@ def serve(conf) -> int:
     threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
     server = waitress.create_server(app, host=conf.api.bind_host, port=conf.api.bind_port,
                                     threads=conf.api.threads, ident="albatross")
-    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    signal.signal(signal.SIGTERM, _exit_on_term)
     LOG.info("Albatross API on http://%s:%s (executor: %s)", conf.api.bind_host,
              conf.api.bind_port, conf.jobs.executor)
     try:
-        server.run()
-    except (KeyboardInterrupt, OSError):
+        server.run()  # returns on SIGTERM/SIGINT (waitress stops its threads first)
+    except OSError:
         pass
     finally:
         if worker is not None:
             periodic.stop()
             worker.stop()
     return 0
+
+
+def _exit_on_term(_signum, _frame):
+    raise SystemExit(0)
 
 
 def _warm_regions(rt):

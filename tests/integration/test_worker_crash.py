@@ -22,13 +22,13 @@ def test_killed_worker_resumes_without_duplicates(devcloud, regions, tmp_path):
                           extra={"jobs": {"worker_threads": 1, "lease_seconds": 3}})
     db_upgrade(config)
     server = Server(config, port, tmp_path / "serve.log").start()
-    demo = User(devcloud, "demo")
-    demo.base_url = server.url
-    names = [demo.new_keypair(regions[0], "crash")[0] for _ in range(N_KEYPAIRS)]
-    job_id = demo.call("POST", "/v1/keypairs/sync", json={
-        "source_region": regions[0], "target_regions": [regions[1]],
-        "keypairs": names}).json()["job"]["id"]
     try:
+        demo = User(devcloud, "demo")
+        demo.base_url = server.url
+        names = [demo.new_keypair(regions[0], "crash")[0] for _ in range(N_KEYPAIRS)]
+        job_id = demo.call("POST", "/v1/keypairs/sync", json={
+            "source_region": regions[0], "target_regions": [regions[1]],
+            "keypairs": names}).json()["job"]["id"]
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             counts = demo.call("GET", f"/v1/jobs/{job_id}").json()["job"]["task_counts"]
