@@ -104,8 +104,9 @@ class QuotaReconciler(Reconciler):
         if failed:
             for region, message in failed.items():
                 store.add_event(project, "region_failed", detail=message)
-            raise RegionsFailed("; ".join(f"{m}" for m in failed.values())
-                                + f" (limits left as they were there; {len(current)} other "
+            done = [r for r in current if r not in failed]
+            raise RegionsFailed("; ".join(failed.values())
+                                + f" (limits left as they were there; {len(done)} other "
                                   "region(s) rebalanced)")
         return Outcome("rebalance", written > 0, project,
                        details={"limits_written": written, "policy": policy})
