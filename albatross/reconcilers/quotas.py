@@ -106,7 +106,7 @@ class QuotaReconciler(Reconciler):
                 store.add_event(project, "region_failed", detail=message)
             done = [r for r in current if r not in failed]
             raise RegionsFailed("; ".join(failed.values())
-                                + f" (limits left as they were there; {len(done)} other "
+                                + f" (not rebalanced there; {len(done)} other "
                                   "region(s) rebalanced)")
         return Outcome("rebalance", written > 0, project,
                        details={"limits_written": written, "policy": policy})
