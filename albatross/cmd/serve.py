@@ -45,7 +45,8 @@ def serve(conf) -> int:
     periodic = None
     if worker is not None:
         worker.start()  # picks up at once whatever an earlier crash left queued or leased
-        periodic = PeriodicRebalance(rt, conf.quota.rebalance_interval)
+        periodic = PeriodicRebalance(rt, conf.quota.rebalance_interval,
+                                     conf.quota.all_projects)
         periodic.start()
     threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
     server = waitress.create_server(app, host=conf.api.bind_host, port=conf.api.bind_port,

@@ -10,6 +10,10 @@ OPTS = [
     cfg.IntOpt("rebalance_interval", default=900, min=0,
                help="Seconds between rebalances of every project (0: only on changes and "
                     "on demand)."),
+    cfg.BoolOpt("all_projects", default=False,
+                help="Periodic rebalances cover every enabled Keystone project (the default "
+                     "class then clamps all of them). Off: only projects given limits or a "
+                     "class in Albatross, so adopting a cloud changes nothing by surprise."),
     cfg.StrOpt("webhook_url", default=None,
                help="POSTed a JSON event when a soft limit is crossed or cleared."),
 ]

@@ -102,7 +102,6 @@ class QuotaStore:
         with session_scope(self.db_url) as s:
             ids = set(s.scalars(select(QuotaLimit.project_id)))
             ids |= set(s.scalars(select(ProjectQuotaClass.project_id)))
-            ids |= set(s.scalars(select(QuotaAllowance.project_id)))
             return sorted(ids)
 
     # ---- regional allowances ----------------------------------------------------------------

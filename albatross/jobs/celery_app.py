@@ -90,5 +90,6 @@ def _start_sweeper(**_kwargs):
                      daemon=True).start()
     # announce right away what an earlier crash left behind
     st = _worker_state()
-    PeriodicRebalance(st["runtime"], _state["conf"].quota.rebalance_interval).start()
+    PeriodicRebalance(st["runtime"], _state["conf"].quota.rebalance_interval,
+                      _state["conf"].quota.all_projects).start()
     st["dispatcher"].dispatch(st["store"].due_task_ids(stale_seconds=0))

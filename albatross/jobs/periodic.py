@@ -23,13 +23,14 @@ def last_periodic_job(db_url: str) -> datetime.datetime | None:
                                                                Job.origin == "periodic"))
 
 
-def rebalance_all(rt, interval: float) -> str | None:
+def rebalance_all(rt, interval: float, all_projects: bool = False) -> str | None:
     """Start the periodic job if it is due; returns its id."""
     last = last_periodic_job(rt.store.db_url)
     if last and utcnow() - last < datetime.timedelta(seconds=interval * 0.9):
         return None
-    projects = set(rt.registry.project_ids()) | set(
-        QuotaStore(rt.store.db_url).projects_with_settings())
+    projects = set(QuotaStore(rt.store.db_url).projects_with_settings())
+    if all_projects:
+        projects |= set(rt.registry.project_ids())
     if not projects:
         return None
     caller = Caller(user_id="albatross", project_id=rt.registry.service_project_id(),
@@ -40,8 +41,8 @@ def rebalance_all(rt, interval: float) -> str | None:
 
 
 class PeriodicRebalance:
-    def __init__(self, rt, interval: float):
-        self.rt, self.interval = rt, interval
+    def __init__(self, rt, interval: float, all_projects: bool = False):
+        self.rt, self.interval, self.all_projects = rt, interval, all_projects
         self._stop = threading.Event()
 
     def start(self):
@@ -54,6 +55,6 @@ class PeriodicRebalance:
     def _loop(self):
         while not self._stop.wait(min(self.interval, 60)):
             try:
-                rebalance_all(self.rt, self.interval)
+                rebalance_all(self.rt, self.interval, self.all_projects)
             except Exception as exc:
                 LOG.warning("periodic quota rebalance not started: %s", type(exc).__name__)

@@ -20,10 +20,10 @@ class KeystoneProjects:
 def test_periodic_rebalance_is_due_once_per_interval(api):
     api.rt.registry = KeystoneProjects(["p1", "p2"])
     QuotaStore(api.rt.store.db_url).set_project("p3", {"cores": 4}, {})
-    job_id = rebalance_all(api.rt, interval=900)
-    assert job_id is not None
+    job_id = rebalance_all(api.rt, interval=900)  # default: projects with settings only
     job, tasks = api.rt.store.get_job(job_id)
     assert job.origin == "periodic" and job.kind == "quota_rebalance"
-    assert sorted(t.resource for t in tasks) == ["p1", "p2", "p3"]
+    assert [t.resource for t in tasks] == ["p3"]
     assert rebalance_all(api.rt, interval=900) is None  # a second worker: not due yet
-    assert rebalance_all(api.rt, interval=0.0001) is not None  # due again
+    job_id = rebalance_all(api.rt, interval=0.0001, all_projects=True)  # due again
+    assert sorted(t.resource for t in api.rt.store.get_job(job_id)[1]) == ["p1", "p2", "p3"]
