@@ -19,7 +19,7 @@ def classify(exc: Exception, region: str) -> Failure:
     if isinstance(exc, (Conflict, NotInSource, Unsupported, UnknownRegion)):
         return Failure(False, str(exc))
     if isinstance(exc, RegionsFailed):
-        return Failure(True, str(exc)[:1000])
+        return Failure(exc.transient, str(exc)[:1000])
     if isinstance(exc, ks_exc.ConnectFailure):
         return Failure(True, f"{region}: service unreachable (connection failed)")
     if isinstance(exc, (ks_exc.ConnectTimeout, ks_exc.RequestTimeout)):

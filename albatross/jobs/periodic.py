@@ -28,6 +28,9 @@ def rebalance_all(rt, interval: float, all_projects: bool = False) -> str | None
     last = last_periodic_job(rt.store.db_url)
     if last and utcnow() - last < datetime.timedelta(seconds=interval * 0.9):
         return None
+    if any(j.origin == "periodic" for j, _ in rt.store.list_jobs(
+            project_id=None, kind=KIND, active_only=True, limit=1000)):
+        return None  # the last one is still running: never pile jobs up
     projects = set(QuotaStore(rt.store.db_url).projects_with_settings())
     if all_projects:
         projects |= set(rt.registry.project_ids())

@@ -17,7 +17,12 @@ class Unsupported(Exception):
 
 
 class RegionsFailed(Exception):
-    """Some regions could not be read or written; the others were handled. Worth a retry."""
+    """Some regions could not be read or written; the others were handled. Worth a retry
+    unless every failure was a refusal (4xx)."""
+
+    def __init__(self, message: str, transient: bool = True):
+        super().__init__(message)
+        self.transient = transient
 
 
 class NotInSource(Exception):

@@ -72,8 +72,7 @@ class QuotaReconciler(Reconciler):
         hard, soft, allowances, policy = (source.hard, source.soft, source.allowances,
                                           source.policy)
         wanted = plan.desired
-        failed = {r: classify(v, r).message for r, v in readings.items()
-                  if isinstance(v, Exception)}
+        failed = {r: classify(v, r) for r, v in readings.items() if isinstance(v, Exception)}
         current = {r: dict(v[0]) for r, v in readings.items() if r not in failed}
         usage = {r: v[1] for r, v in readings.items() if r not in failed}
         downs: dict[str, dict] = {r: {} for r in current}
@@ -102,12 +101,14 @@ class QuotaReconciler(Reconciler):
         self._soft_limits(store, project, hard, soft, usage, allowances, failed,
                           ctx.options.get("webhook_url"))
         if failed:
-            for region, message in failed.items():
-                store.add_event(project, "region_failed", detail=message)
+            for region, failure in failed.items():
+                store.add_event(project, "region_failed", detail=failure.message)
             done = [r for r in current if r not in failed]
-            raise RegionsFailed("; ".join(failed.values())
+            # 4xx everywhere (e.g. the project was deleted): retrying would not help
+            raise RegionsFailed("; ".join(f.message for f in failed.values())
                                 + f" (not rebalanced there; {len(done)} other "
-                                  "region(s) rebalanced)")
+                                  "region(s) rebalanced)",
+                                transient=any(f.transient for f in failed.values()))
         return Outcome("rebalance", written > 0, project,
                        details={"limits_written": written, "policy": policy})
 
@@ -120,7 +121,7 @@ class QuotaReconciler(Reconciler):
         count = 0
         for region, result in ctx.registry.fan_out(write, list(todo)).items():
             if isinstance(result, Exception):
-                failed[region] = classify(result, region).message
+                failed[region] = classify(result, region)
             else:
                 current[region].update(result)
                 count += len(result)
@@ -129,8 +130,8 @@ class QuotaReconciler(Reconciler):
     def _soft_limits(self, store, project, hard, soft, usage, allowances, failed, webhook):
         for name, (limit, was_over) in soft.items():
             total = sum(u.get(name, 0) for u in usage.values())
-            total += sum(row.usage for (res, region), row in allowances.items()
-                         if res == name and region in failed)
+            total += sum(row.usage for (res, region), row in allowances.items()  # unread
+                         if res == name and region in failed and region not in usage)
             now_over = is_over(limit, hard[name], total)
             change = transition(was_over, now_over)
             if change is None:

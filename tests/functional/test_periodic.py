@@ -25,5 +25,8 @@ def test_periodic_rebalance_is_due_once_per_interval(api):
     assert job.origin == "periodic" and job.kind == "quota_rebalance"
     assert [t.resource for t in tasks] == ["p3"]
     assert rebalance_all(api.rt, interval=900) is None  # a second worker: not due yet
+    assert rebalance_all(api.rt, interval=0.0001) is None  # due, but the last still runs
+    claim = api.rt.store.claim("w", 30, task_id=tasks[0].id)[0]
+    api.rt.store.finish(claim, "SUCCESS")
     job_id = rebalance_all(api.rt, interval=0.0001, all_projects=True)  # due again
     assert sorted(t.resource for t in api.rt.store.get_job(job_id)[1]) == ["p1", "p2", "p3"]

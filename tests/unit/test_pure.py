@@ -94,3 +94,11 @@ def test_failures_are_classified_for_retry_and_readability():
     assert not client_error.transient
     bug = classify(KeyError("x"), "R2")
     assert bug.unexpected and not bug.transient and bug.message == "R2: internal error (KeyError)"
+
+
+def test_regions_failed_is_retried_only_when_a_failure_was_transient():
+    from albatross.jobs.errors import classify
+    from albatross.reconcilers.base import RegionsFailed
+    assert classify(RegionsFailed("R2: unreachable"), "*").transient
+    gone = classify(RegionsFailed("R2: HTTP 400: not a valid project", transient=False), "*")
+    assert not gone.transient and "not a valid project" in gone.message
