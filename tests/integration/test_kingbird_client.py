@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -72,8 +73,14 @@ def test_kingbird_cli_quota_commands(devcloud, albatross, users, project):
     detail = kb("quota", "detail", "--tenant", project.id)
     assert re.search(r"network\s*\|\s*0\s*\|\s*3\b", detail)  # usage, limit
     assert "triggered" in kb("quota", "sync", project.id)
-    view = users["admin"].call("GET", f"/v1/projects/{project.id}/quotas").json()["quota"]
-    assert sum(view["resources"]["network"]["regional_limits"].values()) == 3
+    deadline = time.monotonic() + 90  # the sync is a job: wait until it has run
+    while True:
+        view = users["admin"].call("GET", f"/v1/projects/{project.id}/quotas").json()["quota"]
+        native = sum(view["resources"]["network"]["regional_limits"].values())
+        if native == 3 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert native == 3
     kb("quota", "delete", project.id)
     shown = kb("quota", "show", "--tenant", project.id)
     assert re.search(r"cores\s*\|\s*20\b", shown)
