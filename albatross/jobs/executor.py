@@ -10,7 +10,7 @@ from albatross.db.models import Job, ResourceMapping, Task
 from albatross.jobs import states
 from albatross.jobs.errors import classify
 from albatross.jobs.store import Claim, JobStore
-from albatross.reconcilers import RECONCILERS
+from albatross.reconcilers.registry import RECONCILERS
 from albatross.reconcilers.base import Outcome, TaskContext, Unsupported
 from albatross.regions.registry import RegionRegistry
 
