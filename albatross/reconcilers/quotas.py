@@ -16,7 +16,7 @@ from albatross.quota import plan as quota_plan
 from albatross.quota.resources import PER_OBJECT, RESOURCES
 from albatross.quota.soft import is_over, transition
 from albatross.reconcilers.base import Outcome, Plan, Reconciler, RegionsFailed, TaskContext
-from albatross.regions.quotas import read_project_quotas, write_project_limits
+from albatross.regions.quotas import read_all_regions, write_project_limits
 
 LOG = logging.getLogger(__name__)
 
@@ -42,9 +42,7 @@ class QuotaReconciler(Reconciler):
                            ctx.options.get("quota_policy", quota_plan.STRICT))
 
     def read_target(self, ctx: TaskContext) -> dict[str, object]:
-        def read(region):
-            return read_project_quotas(ctx.registry.connection(region), ctx.resource)
-        return ctx.registry.fan_out(read, ctx.registry.names())
+        return read_all_regions(ctx.registry, ctx.resource, ctx.registry.names())
 
     def diff(self, source: "QuotaSource", target: dict, force: bool) -> Plan:
         """Pure: {resource: {region: wanted native limit}} for the reachable regions."""

@@ -164,3 +164,10 @@ def write_project_limits(conn, project_id: str, limits: dict[str, int]) -> dict[
     read = _concurrently({s: partial(_READERS[s], conn, project_id, list(values), False)
                           for s, values in groups.items()})
     return {n: read[RESOURCES[n].service][0][n] for n in limits}
+
+
+def read_all_regions(registry, project_id: str, names: list[str]) -> dict[str, object]:
+    """{region: (limits, usage) or the exception} for the named regions, all at once."""
+    def read(region):
+        return read_project_quotas(registry.connection(region), project_id)
+    return registry.fan_out(read, names)

@@ -6,7 +6,7 @@ from albatross.jobs.errors import classify
 from albatross.jobs.store import TaskSpec
 from albatross.quota.limits import effective_limits, validate_limit
 from albatross.quota.view import global_view
-from albatross.regions.quotas import read_project_quotas
+from albatross.regions.quotas import read_all_regions
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -24,19 +24,13 @@ def _may_read(caller: Caller, project_id: str) -> None:
         raise Forbidden("you may only see your own project's quotas", field="project_id")
 
 
-def read_all_regions(rt: Runtime, project_id: str) -> dict[str, object]:
-    """{region: (limits, usage) or the exception}, all regions at once."""
-    def read(region):
-        return read_project_quotas(rt.registry.connection(region), project_id)
-    names = region_service.region_names(rt)
-    return rt.registry.fan_out(read, names)
 
 
 def view(rt: Runtime, caller: Caller, project_id: str) -> dict:
     _may_read(caller, project_id)
     hard, soft, klass = _store(rt).effective(project_id)
     soft = {r: limit for r, (limit, _over) in soft.items()}
-    raw = read_all_regions(rt, project_id)
+    raw = read_all_regions(rt.registry, project_id, region_service.region_names(rt))
     regions, readings = {}, {}
     for region, value in raw.items():
         if isinstance(value, Exception):
