@@ -9,7 +9,7 @@ from albatross.api.deploy import build_app
 from albatross.db import migrate
 from albatross.jobs.dispatch import CeleryDispatcher, EmbeddedDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
-from albatross.jobs.periodic import PeriodicRebalance
+from albatross.jobs.periodic import PeriodicAudits, PeriodicRebalance
 from albatross.jobs.worker import EmbeddedWorker
 from albatross.regions.registry import RegionRegistry
 from albatross.services.runtime import Runtime
@@ -48,6 +48,8 @@ def serve(conf) -> int:
         periodic = PeriodicRebalance(rt, conf.quota.rebalance_interval,
                                      conf.quota.all_projects)
         periodic.start()
+        audits = PeriodicAudits(rt, conf.sync.audit_check_interval)
+        audits.start()
     threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
     server = waitress.create_server(app, host=conf.api.bind_host, port=conf.api.bind_port,
                                     threads=conf.api.threads, ident="albatross")
@@ -61,6 +63,7 @@ def serve(conf) -> int:
     finally:
         if worker is not None:
             periodic.stop()
+            audits.stop()
             worker.stop()
     return 0
 

@@ -88,6 +88,7 @@ class ResourceMapping(Base):
     fingerprint: Mapped[str | None] = mapped_column(String(255), nullable=True)
     created_by_albatross: Mapped[bool] = mapped_column(Boolean, default=True)
     task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    details: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # e.g. rules we added
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)
@@ -158,3 +159,56 @@ class QuotaEvent(Base):
     hard_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class SyncPolicy(Base):
+    """"Keep these resources in step from one region to others": audited periodically."""
+    __tablename__ = "sync_policies"
+    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_sync_policy_name"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))  # owner of the keypairs it keeps
+    name: Mapped[str] = mapped_column(String(255))
+    resource_type: Mapped[str] = mapped_column(String(32))
+    source_region: Mapped[str] = mapped_column(String(128))
+    target_regions: Mapped[list] = mapped_column(JSON, default=list)
+    selector: Mapped[dict] = mapped_column(JSON, default=dict)  # all | names | tags
+    propagate_deletes: Mapped[bool] = mapped_column(Boolean, default=False)
+    repair: Mapped[bool] = mapped_column(Boolean, default=True)
+    interval: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_audit_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp, nullable=True)
+    last_job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
+                                                          onupdate=utcnow)
+
+
+class DriftEvent(Base):
+    """A difference an audit or sync found in a region (and whether it was repaired), or a
+    region it could not reach."""
+    __tablename__ = "drift_events"
+    __table_args__ = (Index("ix_drift_events_project", "project_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(String(64))
+    policy_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    region: Mapped[str] = mapped_column(String(128))
+    resource_type: Mapped[str] = mapped_column(String(32))
+    resource: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    repaired: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class SyncLock(Base):
+    """A named lease: one writer per (project, resource type, target region) at a time, taken
+    over when its holder stops renewing (a crashed worker)."""
+    __tablename__ = "sync_locks"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(255))
+    expires_at: Mapped[datetime.datetime] = mapped_column(Timestamp)

@@ -10,7 +10,7 @@ from celery import Celery, signals
 from albatross.jobs.dispatch import CeleryDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
 from albatross.jobs.store import JobStore
-from albatross.jobs.periodic import PeriodicRebalance
+from albatross.jobs.periodic import PeriodicAudits, PeriodicRebalance
 from albatross.jobs.worker import LeaseKeeper, worker_identity
 from albatross.regions.registry import RegionRegistry
 from albatross.services.runtime import Runtime
@@ -92,4 +92,5 @@ def _start_sweeper(**_kwargs):
     st = _worker_state()
     PeriodicRebalance(st["runtime"], _state["conf"].quota.rebalance_interval,
                       _state["conf"].quota.all_projects).start()
+    PeriodicAudits(st["runtime"], _state["conf"].sync.audit_check_interval).start()
     st["dispatcher"].dispatch(st["store"].due_task_ids(stale_seconds=0))

@@ -1,6 +1,7 @@
-"""Periodic work: every [quota] rebalance_interval, one job rebalancing every project.
-Several workers may run this; a job is made only if no periodic one was made recently, and a
-duplicate would only repeat idempotent work."""
+"""Periodic work: every [quota] rebalance_interval, one job rebalancing every project; every
+[sync] audit_check_interval, the audits of the sync policies that are due. Several workers may
+run this; a job is made only if no periodic one was made recently (audits: a compare-and-set
+per policy), and a duplicate would only repeat idempotent work."""
 import datetime
 import logging
 import threading
@@ -61,3 +62,28 @@ class PeriodicRebalance:
                 rebalance_all(self.rt, self.interval, self.all_projects)
             except Exception as exc:
                 LOG.warning("periodic quota rebalance not started: %s", type(exc).__name__)
+
+
+class PeriodicAudits:
+    """Starts the sync-policy audits that are due."""
+
+    def __init__(self, rt, check_interval: float):
+        self.rt, self.check_interval = rt, check_interval
+        self._stop = threading.Event()
+
+    def start(self):
+        if self.check_interval > 0:
+            threading.Thread(target=self._loop, name="periodic-audits", daemon=True).start()
+
+    def stop(self):
+        self._stop.set()
+
+    def _loop(self):
+        from albatross.services.sync_policies import audit_due
+        while not self._stop.wait(self.check_interval):
+            try:
+                started = audit_due(self.rt)
+                if started:
+                    LOG.info("started %d sync-policy audit(s)", len(started))
+            except Exception as exc:
+                LOG.warning("sync-policy audits not started: %s", type(exc).__name__)

@@ -6,6 +6,7 @@ import uuid
 import openstack
 import openstack.config
 import pytest
+import requests
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
@@ -54,6 +55,13 @@ class Project:
         return user.id, lambda region: openstack.connection.Connection(
             session=sess, region_name=region)
 
+    def api_member(self, base_url: str) -> "ApiUser":
+        """A new member of the project with a token for the Albatross API."""
+        user_id, connect = self.member()
+        auth = v3.Password(auth_url=self.cloud["auth_url"], user_id=user_id,
+                           password=self.cloud["password"], project_id=self.id)
+        return ApiUser(base_url, ks_session.Session(auth=auth), connect)
+
     def destroy(self) -> None:
         errors = []
         for fn in reversed(self.cleanups):
@@ -65,15 +73,38 @@ class Project:
             for uid in self.user_ids:      # key pairs outlive their user in Nova
                 for kp in list(conn.compute.keypairs(user_id=uid)):
                     conn.compute.delete_keypair(kp.name, user_id=uid)
+            conn.network.delete_quota(self.id)  # first: listing may create a default group
             for sg in list(conn.network.security_groups(project_id=self.id)):
                 conn.network.delete_security_group(sg)   # Neutron's auto-made default
+            for ag in list(conn.network.address_groups(project_id=self.id)):
+                conn.network.delete_address_group(ag)
             conn.compute.revert_quota_set(self.id)
             conn.block_storage.revert_quota_set(self.id)
-            conn.network.delete_quota(self.id)
         for uid in self.user_ids:
             self.cloud["identity"].delete_user(uid, ignore_missing=True)
         self.cloud["identity"].delete_project(self.id)
         assert not errors, errors
+
+
+class ApiUser:
+    """A throwaway project's member: the Albatross API with their token, and Neutron/Nova
+    connections per region as them."""
+
+    def __init__(self, base_url: str, session, connect):
+        self.base_url, self.session, self._connect = base_url, session, connect
+        self.token = session.get_token()
+        self.project_id = session.get_project_id()
+        self._conns: dict = {}
+
+    def conn(self, region: str):
+        if region not in self._conns:
+            self._conns[region] = self._connect(region)
+        return self._conns[region]
+
+    def call(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = {"X-Auth-Token": self.token, **kwargs.pop("headers", {})}
+        return requests.request(method, self.base_url + path, headers=headers, timeout=60,
+                                **kwargs)
 
 
 @pytest.fixture

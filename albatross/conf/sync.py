@@ -1,0 +1,16 @@
+"""[sync]: sync policies and their audits."""
+from oslo_config import cfg
+
+GROUP = "sync"
+OPTS = [
+    cfg.IntOpt("audit_interval", default=600, min=60,
+               help="Default seconds between two audits of a sync policy (a policy may set "
+                    "its own)."),
+    cfg.IntOpt("audit_check_interval", default=30, min=0,
+               help="How often the server looks for policies due an audit (0: never; audits "
+                    "then run only on demand)."),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(OPTS, group=GROUP)

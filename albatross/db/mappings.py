@@ -1,0 +1,53 @@
+"""Reading and writing source -> target mappings one object at a time, as soon as the target
+object exists: a worker that dies right after a create leaves the mapping behind, so the
+re-run adopts the object instead of creating it twice."""
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from albatross.db.engine import session_scope
+from albatross.db.models import ResourceMapping
+
+
+class MappingStore:
+    def __init__(self, db_url: str, resource_type: str, owner: str, project_id: str,
+                 source_region: str, target_region: str):
+        self.db_url = db_url
+        self.project_id = project_id
+        self.key = dict(resource_type=resource_type, owner=owner, source_region=source_region,
+                        target_region=target_region)
+
+    def load(self) -> dict[str, ResourceMapping]:
+        """Every mapping of this type, owner and region pair, by source key."""
+        with session_scope(self.db_url) as s:
+            return {m.source_key: m for m in s.scalars(
+                select(ResourceMapping).filter_by(**self.key))}
+
+    def put(self, source_key: str, target_id: str, *, created: bool, task_id: str | None,
+            details: dict | None = None) -> None:
+        """Insert or update one mapping; `created` only ever turns on."""
+        for _ in range(2):  # a concurrent insert of the same row wins the first round
+            try:
+                with session_scope(self.db_url) as s:
+                    row = s.scalars(select(ResourceMapping).filter_by(
+                        **self.key, source_key=source_key).with_for_update()).first()
+                    if row is None:
+                        s.add(ResourceMapping(**self.key, source_key=source_key,
+                                              project_id=self.project_id, target_id=target_id,
+                                              created_by_albatross=created, task_id=task_id,
+                                              details=details))
+                    else:
+                        if row.target_id != target_id:
+                            row.created_by_albatross = created
+                        else:
+                            row.created_by_albatross = row.created_by_albatross or created
+                        row.target_id = target_id
+                        row.task_id = task_id
+                        if details is not None:
+                            row.details = details
+                return
+            except IntegrityError:
+                continue
+
+    def remove(self, source_key: str) -> None:
+        with session_scope(self.db_url) as s:
+            s.execute(delete(ResourceMapping).filter_by(**self.key, source_key=source_key))

@@ -1,0 +1,92 @@
+"""Sync policies and the drift events their audits record."""
+import datetime
+
+from sqlalchemy import delete, select, update
+
+from albatross.db.engine import session_scope
+from albatross.db.models import DriftEvent, SyncPolicy, Task, utcnow
+
+
+class PolicyStore:
+    def __init__(self, db_url: str):
+        self.db_url = db_url
+
+    def create(self, **fields) -> SyncPolicy:
+        with session_scope(self.db_url) as s:
+            policy = SyncPolicy(**fields)
+            s.add(policy)
+            s.flush()
+            return policy
+
+    def get(self, policy_id: str) -> SyncPolicy | None:
+        with session_scope(self.db_url) as s:
+            return s.get(SyncPolicy, policy_id)
+
+    def find(self, project_id: str | None) -> list[SyncPolicy]:
+        with session_scope(self.db_url) as s:
+            q = select(SyncPolicy).order_by(SyncPolicy.created_at, SyncPolicy.id)
+            if project_id is not None:
+                q = q.where(SyncPolicy.project_id == project_id)
+            return list(s.scalars(q))
+
+    def delete(self, policy_id: str) -> bool:
+        with session_scope(self.db_url) as s:
+            return s.execute(delete(SyncPolicy).where(SyncPolicy.id == policy_id)).rowcount == 1
+
+    def due(self, now: datetime.datetime | None = None) -> list[SyncPolicy]:
+        """Enabled policies whose last audit is older than their interval."""
+        now = now or utcnow()
+        return [p for p in self.find(None) if p.enabled and (
+            p.last_audit_at is None
+            or now - p.last_audit_at >= datetime.timedelta(seconds=p.interval))]
+
+    def mark_audited(self, policy_id: str, job_id: str) -> None:
+        with session_scope(self.db_url) as s:
+            s.execute(update(SyncPolicy).where(SyncPolicy.id == policy_id)
+                      .values(last_audit_at=utcnow(), last_job_id=job_id))
+
+
+def record_drift(db_url: str, *, project_id: str, policy_id: str | None, task_id: str,
+                 region: str, resource_type: str, items: list[dict], repaired: bool) -> None:
+    """One row per difference found; `items` are Drift.to_dict() values."""
+    if not items:
+        return
+    with session_scope(db_url) as s:
+        job_id = s.scalar(select(Task.job_id).where(Task.id == task_id))
+        s.add_all([DriftEvent(project_id=project_id, policy_id=policy_id, job_id=job_id,
+                              region=region, resource_type=d.get("resource_type") or
+                              resource_type, resource=d["name"][:255], kind=d["kind"],
+                              detail=d.get("detail"), repaired=repaired and d.get("repairable",
+                                                                                  True))
+                   for d in items])
+
+
+def record_unreachable(db_url: str, *, project_id: str, policy_id: str | None, task_id: str,
+                       region: str, resource_type: str, message: str) -> None:
+    """A region an audit could not reach: once per job, however many attempts it takes."""
+    with session_scope(db_url) as s:
+        job_id = s.scalar(select(Task.job_id).where(Task.id == task_id))
+        seen = s.scalar(select(DriftEvent.id).where(
+            DriftEvent.job_id == job_id, DriftEvent.region == region,
+            DriftEvent.kind == "unreachable"))
+        if seen is None:
+            s.add(DriftEvent(project_id=project_id, policy_id=policy_id, job_id=job_id,
+                             region=region, resource_type=resource_type, resource="*",
+                             kind="unreachable", detail=message[:1000], repaired=False))
+
+
+def list_drift(db_url: str, *, project_id: str | None, policy_id: str | None = None,
+               region: str | None = None, limit: int = 100,
+               marker: int | None = None) -> list[DriftEvent]:
+    """Newest first."""
+    with session_scope(db_url) as s:
+        q = select(DriftEvent).order_by(DriftEvent.id.desc())
+        if project_id is not None:
+            q = q.where(DriftEvent.project_id == project_id)
+        if policy_id is not None:
+            q = q.where(DriftEvent.policy_id == policy_id)
+        if region is not None:
+            q = q.where(DriftEvent.region == region)
+        if marker is not None:
+            q = q.where(DriftEvent.id < marker)
+        return list(s.scalars(q.limit(limit)))

@@ -1,0 +1,1 @@
+"""Security group cloning: pure model and plan; I/O lives in regions/ and reconcilers/."""

@@ -1,0 +1,96 @@
+"""Security group cloning: check everything, read the source once, then write one job with
+one task per target region; each task carries the source snapshot, so every region is
+compared against the same state (dcorch's lesson: fetch the source once per pass)."""
+from dataclasses import dataclass
+
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as sdk_exc
+
+from albatross.exceptions import BadRequest, Forbidden, NotFound, UpstreamUnavailable
+from albatross.jobs.store import TaskSpec
+from albatross.regions.secgroups import read_snapshot
+from albatross.secgroups import select
+from albatross.secgroups.model import Snapshot
+from albatross.services import jobs as job_service
+from albatross.services import regions as region_service
+from albatross.services.caller import Caller
+from albatross.services.keypairs import resolve_targets
+from albatross.services.runtime import Runtime
+
+RESOURCE_TYPE = "security_group"
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    source_region: str
+    target_regions: object        # a list, or "all"
+    selector: select.Selector
+    project_id: str | None = None  # admin only: another project's groups
+
+
+def read_source(rt: Runtime, project_id: str, region: str) -> Snapshot:
+    try:
+        return read_snapshot(rt.registry.connection(region), project_id)
+    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.EndpointNotFound,
+            sdk_exc.SDKException) as exc:
+        raise UpstreamUnavailable(f"cannot read security groups from {region}: "
+                                  f"{type(exc).__name__}")
+
+
+def check_regions(rt: Runtime, source: str, target_regions) -> list[str]:
+    region_service.require_regions(rt, [source], "source_region")
+    targets = resolve_targets(rt, source, target_regions)
+    if not targets:
+        raise BadRequest("no target region: give at least one region other than the source",
+                         field="target_regions")
+    if source in targets:
+        raise BadRequest(f"target_regions must not include the source region {source}",
+                         field="target_regions")
+    region_service.require_regions(rt, targets, "target_regions")
+    return targets
+
+
+def selected(snapshot: Snapshot, selector: select.Selector, strict: bool = True) -> Snapshot:
+    """The selection and its references, with errors that name the request's field."""
+    try:
+        return select.closure(snapshot, select.chosen_ids(snapshot, selector, strict))
+    except select.UnknownGroups as exc:
+        raise NotFound(f"no security group named {', '.join(map(repr, exc.names))} in the "
+                       "source region", field="security_groups")
+    except select.AmbiguousName as exc:
+        raise BadRequest(str(exc), field="security_groups")
+    except select.ForeignReference as exc:
+        raise BadRequest(str(exc), field="security_groups")
+
+
+def label(snapshot: Snapshot) -> str:
+    """What the task's `resource` column shows: the groups it carries."""
+    text = ", ".join(sorted(g.name for g in snapshot.groups.values()))
+    return text if len(text) <= 255 else text[:252] + "..."
+
+
+def task_specs(source_region: str, targets: list[str], snapshot: Snapshot,
+               source_ids: list[str], **payload) -> list[TaskSpec]:
+    body = {"source": snapshot.to_dict(), "source_ids": source_ids, **payload}
+    return [TaskSpec(RESOURCE_TYPE, label(snapshot), source_region, t, False, body)
+            for t in targets]
+
+
+def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "api") -> dict:
+    project = req.project_id or caller.project_id
+    if project != caller.project_id and not caller.is_admin:
+        raise Forbidden("only an admin may copy another project's security groups",
+                        field="project_id")
+    targets = check_regions(rt, req.source_region, req.target_regions)
+    source = read_source(rt, project, req.source_region)
+    chosen = selected(source, req.selector)
+    specs = task_specs(req.source_region, targets, chosen, list(source.groups), scope="none",
+                       repair=True, propagate_deletes=False)
+    job_id, task_ids = rt.store.create_job(
+        project_id=project, user_id=caller.user_id, kind="security_group_sync", origin=origin,
+        params={"source_region": req.source_region, "target_regions": targets,
+                "selector": req.selector.to_dict(),
+                "security_groups": sorted(g.name for g in chosen.groups.values())},
+        tasks=specs)
+    rt.dispatcher.dispatch(task_ids)
+    return job_service.get(rt, caller, job_id)

@@ -1,0 +1,189 @@
+"""Sync policies: "keep these keypairs / security groups in step from region X to Y, Z".
+An audit reads the source once, then one task per target region compares, records drift and
+(unless the policy only reports) repairs it. Audits run on demand and when due."""
+import logging
+
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as sdk_exc
+from sqlalchemy import update
+
+from albatross.db.engine import session_scope
+from albatross.db.models import SyncPolicy, utcnow
+from albatross.db.policies import PolicyStore, list_drift, record_unreachable
+from albatross.exceptions import BadRequest, Conflict, NotFound, UpstreamUnavailable
+from albatross.jobs import states
+from albatross.jobs.store import TaskSpec
+from albatross.reconcilers.keypair_sets import snapshot_keypairs
+from albatross.secgroups.select import Selector
+from albatross.services import jobs as job_service
+from albatross.services import secgroups as secgroup_service
+from albatross.services.caller import Caller
+from albatross.services.runtime import Runtime
+
+LOG = logging.getLogger(__name__)
+KIND = "policy_audit"
+
+
+def _iso(dt):
+    return job_service._iso(dt)
+
+
+def view(p: SyncPolicy) -> dict:
+    return {"id": p.id, "name": p.name, "project_id": p.project_id, "user_id": p.user_id,
+            "resource_type": p.resource_type, "source_region": p.source_region,
+            "target_regions": p.target_regions, "selector": p.selector,
+            "propagate_deletes": p.propagate_deletes, "repair": p.repair,
+            "interval": p.interval, "enabled": p.enabled,
+            "last_audit_at": _iso(p.last_audit_at), "last_job_id": p.last_job_id,
+            "created_at": _iso(p.created_at), "updated_at": _iso(p.updated_at)}
+
+
+def _selector(body: dict) -> Selector:
+    chosen = [k for k in ("all", "names", "tags") if body.get(k)]
+    if not chosen:
+        raise BadRequest("say what to keep in step: all, names or tags", field="names")
+    if body.get("all") and (body.get("names") or body.get("tags")):
+        raise BadRequest("all excludes names and tags", field="all")
+    if body.get("tags") and body["resource_type"] == "keypair":
+        raise BadRequest("keypairs have no tags; select them by names or all", field="tags")
+    return Selector(bool(body.get("all")), tuple(body.get("names") or ()),
+                    tuple(body.get("tags") or ()))
+
+
+def create(rt: Runtime, caller: Caller, body: dict) -> dict:
+    selector = _selector(body)
+    targets = body["target_regions"]
+    secgroup_service.check_regions(rt, body["source_region"], targets)
+    store = PolicyStore(rt.store.db_url)
+    if any(p.name == body["name"] for p in store.find(caller.project_id)):
+        raise Conflict(f"a sync policy named {body['name']!r} already exists",
+                       field="name")
+    policy = store.create(
+        project_id=caller.project_id, user_id=caller.user_id, name=body["name"],
+        resource_type=body["resource_type"], source_region=body["source_region"],
+        target_regions=targets if targets == "all" else list(dict.fromkeys(targets)),
+        selector=selector.to_dict(), propagate_deletes=body.get("propagate_deletes", False),
+        repair=body.get("repair", True), enabled=body.get("enabled", True),
+        interval=body.get("interval") or rt.conf.sync.audit_interval)
+    return view(policy)
+
+
+def _load(rt: Runtime, caller: Caller, policy_id: str) -> SyncPolicy:
+    """The policy if the caller may see it; 404 otherwise (never reveal another project's)."""
+    policy = PolicyStore(rt.store.db_url).get(policy_id)
+    if policy is None or not (caller.is_admin or policy.project_id == caller.project_id):
+        raise NotFound(f"sync policy {policy_id} not found", field="policy_id")
+    return policy
+
+
+def get(rt: Runtime, caller: Caller, policy_id: str) -> dict:
+    return view(_load(rt, caller, policy_id))
+
+
+def list_policies(rt: Runtime, caller: Caller) -> list[dict]:
+    return [view(p) for p in PolicyStore(rt.store.db_url).find(caller.project_id)]
+
+
+def delete(rt: Runtime, caller: Caller, policy_id: str) -> None:
+    _load(rt, caller, policy_id)
+    PolicyStore(rt.store.db_url).delete(policy_id)
+
+
+def _audit_specs(rt: Runtime, policy: SyncPolicy, targets: list[str]) -> list[TaskSpec]:
+    """Read the source once; the same snapshot goes to every target region's task."""
+    selector = Selector.from_dict(policy.selector)
+    common = dict(policy_id=policy.id, scope="all" if selector.all else "policy",
+                  propagate_deletes=policy.propagate_deletes, repair=policy.repair)
+    if policy.resource_type == "security_group":
+        source = secgroup_service.read_source(rt, policy.project_id, policy.source_region)
+        chosen = secgroup_service.selected(source, selector, strict=False)
+        return secgroup_service.task_specs(policy.source_region, targets, chosen,
+                                           list(source.groups), **common)
+    keypairs = snapshot_keypairs(rt.registry.connection(policy.source_region),
+                                 policy.user_id)
+    wanted = keypairs if selector.all else {n: k for n, k in keypairs.items()
+                                           if n in selector.names}
+    body = {"keypairs": wanted, "source_names": sorted(keypairs), **common}
+    return [TaskSpec("keypair_set", policy.name, policy.source_region, t, False, body)
+            for t in targets]
+
+
+def _start_audit(rt: Runtime, policy: SyncPolicy, origin: str) -> str | None:
+    targets = secgroup_service.resolve_targets(rt, policy.source_region,
+                                               policy.target_regions)
+    try:
+        specs = _audit_specs(rt, policy, targets)
+    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, sdk_exc.SDKException) as exc:
+        LOG.warning("audit of policy %s: source region %s unreadable: %s", policy.id,
+                    policy.source_region, type(exc).__name__)
+        raise UpstreamUnavailable(
+            f"cannot read the source region {policy.source_region}: {type(exc).__name__}")
+    job_id, task_ids = rt.store.create_job(
+        project_id=policy.project_id, user_id=policy.user_id, kind=KIND, origin=origin,
+        params={"policy_id": policy.id, "policy_name": policy.name,
+                "resource_type": policy.resource_type, "source_region": policy.source_region,
+                "target_regions": targets}, tasks=specs)
+    with session_scope(rt.store.db_url) as s:
+        s.execute(update(SyncPolicy).where(SyncPolicy.id == policy.id)
+                  .values(last_job_id=job_id, last_audit_at=utcnow()))
+    rt.dispatcher.dispatch(task_ids)
+    return job_id
+
+
+def audit(rt: Runtime, caller: Caller, policy_id: str, origin: str = "api") -> dict:
+    policy = _load(rt, caller, policy_id)
+    return job_service.get(rt, caller, _start_audit(rt, policy, origin))
+
+
+def _claim(rt: Runtime, policy: SyncPolicy) -> bool:
+    """Compare-and-set on last_audit_at: of several servers, one starts the audit."""
+    with session_scope(rt.store.db_url) as s:
+        res = s.execute(update(SyncPolicy).where(
+            SyncPolicy.id == policy.id,
+            (SyncPolicy.last_audit_at == policy.last_audit_at) if policy.last_audit_at
+            else SyncPolicy.last_audit_at.is_(None)).values(last_audit_at=utcnow()))
+        return res.rowcount == 1
+
+
+def _running(rt: Runtime, job_id: str | None) -> bool:
+    found = job_id and rt.store.get_job(job_id)
+    if not found:
+        return False
+    counts: dict[str, int] = {}
+    for t in found[1]:
+        counts[t.status] = counts.get(t.status, 0) + 1
+    return states.job_status(counts) in (states.QUEUED, states.RUNNING)
+
+
+def audit_due(rt: Runtime) -> list[str]:
+    """Start the audits that are due (skipping a policy whose last audit still runs)."""
+    started = []
+    for policy in PolicyStore(rt.store.db_url).due():
+        if _running(rt, policy.last_job_id) or not _claim(rt, policy):
+            continue
+        try:
+            started.append(_start_audit(rt, policy, "periodic"))
+        except UpstreamUnavailable as exc:
+            record_unreachable(rt.store.db_url, project_id=policy.project_id,
+                               policy_id=policy.id, task_id="", region=policy.source_region,
+                               resource_type=policy.resource_type, message=exc.message)
+        except Exception as exc:
+            LOG.warning("audit of policy %s not started: %s", policy.id, type(exc).__name__)
+    return started
+
+
+def drift_view(e) -> dict:
+    return {"id": e.id, "project_id": e.project_id, "policy_id": e.policy_id,
+            "job_id": e.job_id, "region": e.region, "resource_type": e.resource_type,
+            "resource": e.resource, "kind": e.kind, "detail": e.detail,
+            "repaired": e.repaired, "created_at": _iso(e.created_at)}
+
+
+def drift(rt: Runtime, caller: Caller, *, policy_id=None, region=None, limit=100,
+          marker=None, all_projects=False) -> list[dict]:
+    if policy_id is not None:
+        _load(rt, caller, policy_id)
+    project = None if (all_projects and caller.is_admin) else caller.project_id
+    return [drift_view(e) for e in list_drift(rt.store.db_url, project_id=project,
+                                              policy_id=policy_id, region=region,
+                                              limit=limit, marker=marker)]
