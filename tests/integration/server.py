@@ -28,6 +28,7 @@ def write_config(path, *, db_url: str, port: int, clouds_yaml: str, auth_url: st
                  "retry_backoff": 0.5},
         # only explicit rebalances: a periodic one would reset every project of the cloud
         "quota": {"rebalance_interval": 0},
+        "sync": {"audit_check_interval": 2},
         "keystone_authtoken": {
             "www_authenticate_uri": auth_url.rsplit("/v3", 1)[0],
             "auth_url": auth_url.rsplit("/v3", 1)[0], "auth_type": "password",
