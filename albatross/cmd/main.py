@@ -1,12 +1,14 @@
 """The `albatross` command: server-side commands (serve, worker, db, devcloud) and client
-commands over the REST API (region, keypair, job)."""
+commands over the REST API (region, keypair, flavor, secgroup, policy, drift, job, quota)."""
 import argparse
 import logging
 import sys
 
 from albatross import log
 from albatross.cmd.client import commands as client_commands
+from albatross.cmd.client import flavor_commands
 from albatross.cmd.client import quota_commands
+from albatross.cmd.client import secgroup_commands
 
 
 def _server_conf(args):
@@ -65,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_devcloud)
     client_commands.register(sub)
     quota_commands.register(sub)
+    flavor_commands.register(sub)
+    secgroup_commands.register(sub)
     return p
 
 

@@ -82,6 +82,7 @@ class TaskExecutor:
         key = dict(resource_type=task.resource_type, owner=job.user_id,
                    source_region=task.source_region, source_key=task.resource,
                    target_region=task.target_region)
+        created = outcome.written if outcome.created is None else outcome.created
         with session_scope(self.store.db_url) as s:
             row = s.scalars(select(ResourceMapping).filter_by(**key)
                             .with_for_update()).first()
@@ -89,9 +90,9 @@ class TaskExecutor:
                 s.add(ResourceMapping(**key, project_id=job.project_id,
                                       target_id=outcome.target_id or task.resource,
                                       fingerprint=outcome.fingerprint,
-                                      created_by_albatross=outcome.written, task_id=task.id))
+                                      created_by_albatross=created, task_id=task.id))
             else:
                 row.target_id = outcome.target_id or row.target_id
                 row.fingerprint = outcome.fingerprint
-                row.created_by_albatross = row.created_by_albatross or outcome.written
+                row.created_by_albatross = row.created_by_albatross or created
                 row.task_id = task.id

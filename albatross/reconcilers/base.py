@@ -60,6 +60,7 @@ class Outcome:
     target_id: str | None = None
     fingerprint: str | None = None
     details: dict = field(default_factory=dict)
+    created: bool | None = None  # Albatross made the target object (None: same as written)
 
 
 class Reconciler(abc.ABC):

@@ -13,16 +13,6 @@ from albatross.services import regions as region_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
 
-ALL_REGIONS = "all"
-
-
-def resolve_targets(rt: Runtime, source: str, targets) -> list[str]:
-    """`"all"` means every region but the source ("clone to all my regions")."""
-    if targets == ALL_REGIONS:
-        return [r for r in rt.registry.names() if r != source]
-    return list(dict.fromkeys(targets))  # without duplicates, in the caller's order
-
-
 def _read_sources(rt: Runtime, source: str, names: list[str], user_id: str) -> dict[str, dict]:
     compute = rt.registry.connection(source).compute
 
@@ -59,15 +49,7 @@ class SyncRequest:
 
 
 def _plan(rt: Runtime, req: SyncRequest, owner: str) -> tuple[dict, list[TaskSpec]]:
-    region_service.require_regions(rt, [req.source_region], "source_region")
-    targets = resolve_targets(rt, req.source_region, req.target_regions)
-    if not targets:
-        raise BadRequest("no target region: give at least one region other than the source",
-                         field="target_regions")
-    if req.source_region in targets:
-        raise BadRequest(f"target_regions must not include the source region "
-                         f"{req.source_region}", field="target_regions")
-    region_service.require_regions(rt, targets, "target_regions")
+    targets = region_service.check_targets(rt, req.source_region, req.target_regions)
     names = list(dict.fromkeys(req.keypairs))
     sources = _read_sources(rt, req.source_region, names, owner)
     specs = [TaskSpec("keypair", n, req.source_region, t, req.force, sources[n])

@@ -32,6 +32,31 @@ def region_names(rt: Runtime) -> list[str]:
         raise UpstreamUnavailable(f"cannot read the region catalog: {type(exc).__name__}")
 
 
+ALL_REGIONS = "all"
+
+
+def resolve_targets(rt: Runtime, source: str, targets) -> list[str]:
+    """`"all"` means every region but the source ("clone to all my regions")."""
+    if targets == ALL_REGIONS:
+        return [r for r in region_names(rt) if r != source]
+    return list(dict.fromkeys(targets))  # without duplicates, in the caller's order
+
+
+def check_targets(rt: Runtime, source: str, targets) -> list[str]:
+    """A known source region and at least one known target region other than it; 400s name
+    the field."""
+    require_regions(rt, [source], "source_region")
+    resolved = resolve_targets(rt, source, targets)
+    if not resolved:
+        raise BadRequest("no target region: give at least one region other than the source",
+                         field="target_regions")
+    if source in resolved:
+        raise BadRequest(f"target_regions must not include the source region {source}",
+                         field="target_regions")
+    require_regions(rt, resolved, "target_regions")
+    return resolved
+
+
 def require_regions(rt: Runtime, names: list[str], field: str) -> None:
     """400 naming the field and the unknown region, before anything is written."""
     known = region_names(rt)

@@ -14,7 +14,6 @@ from albatross.secgroups.model import Snapshot
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
-from albatross.services.keypairs import resolve_targets
 from albatross.services.runtime import Runtime
 
 RESOURCE_TYPE = "security_group"
@@ -35,19 +34,6 @@ def read_source(rt: Runtime, project_id: str, region: str) -> Snapshot:
             sdk_exc.SDKException) as exc:
         raise UpstreamUnavailable(f"cannot read security groups from {region}: "
                                   f"{type(exc).__name__}")
-
-
-def check_regions(rt: Runtime, source: str, target_regions) -> list[str]:
-    region_service.require_regions(rt, [source], "source_region")
-    targets = resolve_targets(rt, source, target_regions)
-    if not targets:
-        raise BadRequest("no target region: give at least one region other than the source",
-                         field="target_regions")
-    if source in targets:
-        raise BadRequest(f"target_regions must not include the source region {source}",
-                         field="target_regions")
-    region_service.require_regions(rt, targets, "target_regions")
-    return targets
 
 
 def selected(snapshot: Snapshot, selector: select.Selector, strict: bool = True) -> Snapshot:
@@ -81,7 +67,7 @@ def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "a
     if project != caller.project_id and not caller.is_admin:
         raise Forbidden("only an admin may copy another project's security groups",
                         field="project_id")
-    targets = check_regions(rt, req.source_region, req.target_regions)
+    targets = region_service.check_targets(rt, req.source_region, req.target_regions)
     source = read_source(rt, project, req.source_region)
     chosen = selected(source, req.selector)
     specs = task_specs(req.source_region, targets, chosen, list(source.groups), scope="none",

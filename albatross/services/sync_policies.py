@@ -16,6 +16,7 @@ from albatross.jobs.store import TaskSpec
 from albatross.reconcilers.keypair_sets import snapshot_keypairs
 from albatross.secgroups.select import Selector
 from albatross.services import jobs as job_service
+from albatross.services import regions as region_service
 from albatross.services import secgroups as secgroup_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
@@ -53,7 +54,7 @@ def _selector(body: dict) -> Selector:
 def create(rt: Runtime, caller: Caller, body: dict) -> dict:
     selector = _selector(body)
     targets = body["target_regions"]
-    secgroup_service.check_regions(rt, body["source_region"], targets)
+    region_service.check_targets(rt, body["source_region"], targets)
     store = PolicyStore(rt.store.db_url)
     if any(p.name == body["name"] for p in store.find(caller.project_id)):
         raise Conflict(f"a sync policy named {body['name']!r} already exists",
@@ -109,8 +110,7 @@ def _audit_specs(rt: Runtime, policy: SyncPolicy, targets: list[str]) -> list[Ta
 
 
 def _start_audit(rt: Runtime, policy: SyncPolicy, origin: str) -> str | None:
-    targets = secgroup_service.resolve_targets(rt, policy.source_region,
-                                               policy.target_regions)
+    targets = region_service.resolve_targets(rt, policy.source_region, policy.target_regions)
     try:
         specs = _audit_specs(rt, policy, targets)
     except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, sdk_exc.SDKException) as exc:

@@ -13,8 +13,7 @@ from keystoneauth1.identity import v3
 from albatross.devcloud import DevCloud
 
 
-@pytest.fixture(scope="module")
-def cloud() -> dict:
+def connect_cloud() -> dict:
     """The running dev cloud's info (never brought up here) and one connection per region as
     the service account (devcloud-albatross, admin), as Albatross itself connects."""
     info = DevCloud().info()
@@ -25,6 +24,11 @@ def cloud() -> dict:
     info["identity"] = info["conns"][info["regions"][0]].identity
     info["member_role"] = info["identity"].find_role("member", ignore_missing=False)
     return info
+
+
+@pytest.fixture(scope="module")
+def cloud() -> dict:
+    return connect_cloud()
 
 
 class Project:

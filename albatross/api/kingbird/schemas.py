@@ -1,6 +1,7 @@
 """Kingbird's request shapes. `force` arrives as the strings "True"/"False" from its client
-(a workaround for Kingbird's eval()), or as a boolean from anyone else."""
-from albatross.api.schemas.common import KEYPAIR_NAME, REGION
+(a workaround for Kingbird's eval()), or as a boolean from anyone else. Resources are names
+(keypairs, flavors) or ids (images, flavors); keypair names are held to Nova's own rule."""
+from albatross.api.schemas.common import KEYPAIR_NAME, NAME, REGION
 
 FORCE = {"oneOf": [{"type": "boolean"}, {"enum": ["True", "False", "true", "false"]}]}
 ENTRY = {
@@ -8,12 +9,14 @@ ENTRY = {
     "required": ["resource_type", "resources", "source", "target"],
     "properties": {
         "resource_type": {"enum": ["keypair", "image", "flavor"]},
-        "resources": {"type": "array", "items": KEYPAIR_NAME, "minItems": 1, "maxItems": 100},
+        "resources": {"type": "array", "items": NAME, "minItems": 1, "maxItems": 100},
         "source": {"oneOf": [REGION, {"type": "array", "items": REGION,
                                       "minItems": 1, "maxItems": 1}]},
         "target": {"type": "array", "items": REGION, "minItems": 1, "maxItems": 100},
         "force": FORCE,
     },
+    "if": {"properties": {"resource_type": {"const": "keypair"}}},
+    "then": {"properties": {"resources": {"items": KEYPAIR_NAME}}},
 }
 TEMPLATE = {"type": "object", "required": ["Sync"], "additionalProperties": False,
             "properties": {"Sync": {"type": "array", "items": ENTRY, "minItems": 1,

@@ -4,6 +4,7 @@ from albatross.api.router import Route
 from albatross.api.schemas.common import UUID
 from albatross.exceptions import BadRequest, NotAcceptable
 from albatross.jobs import states
+from albatross.services import flavors as flavor_service
 from albatross.services import jobs as job_service
 from albatross.services import keypairs as keypair_service
 
@@ -27,16 +28,30 @@ def _entries(resource_set: dict) -> list[dict]:
     return resource_set["Sync"] if "Sync" in resource_set else [resource_set]
 
 
+def _source(entry: dict) -> str:
+    return entry["source"] if isinstance(entry["source"], str) else entry["source"][0]
+
+
+_SERVICES = {"keypair": keypair_service, "flavor": flavor_service}
+
+
 def create(req):
-    syncs = []
-    for i, entry in enumerate(_entries(req.body["resource_set"])):
-        if entry["resource_type"] != "keypair":
-            raise BadRequest(f"resource_type {entry['resource_type']!r} is not supported by "
-                             "this server yet; use keypair", field="resource_type")
-        source = entry["source"] if isinstance(entry["source"], str) else entry["source"][0]
-        syncs.append(keypair_service.SyncRequest(source, entry["target"], entry["resources"],
-                                                 _force(entry.get("force", False))))
-    job = keypair_service.request_sync(req.rt, req.caller, syncs, origin="kingbird")
+    entries = _entries(req.body["resource_set"])
+    kinds = {e["resource_type"] for e in entries}
+    unsupported = sorted(kinds - set(_SERVICES))
+    if unsupported:
+        raise BadRequest(f"resource_type {unsupported[0]!r} is not supported by this server "
+                         "yet; use keypair or flavor", field="resource_type")
+    if len(kinds) > 1:  # each kind is its own job here; Kingbird answered with one
+        raise BadRequest("a template may not mix keypair and flavor entries yet; send one "
+                         "request per resource_type", field="resource_type")
+    [kind] = kinds
+    if kind == "flavor":  # the route's own rule is the keypair one, open to members
+        req.authorize("albatross:flavors:sync", req.caller.project_id)
+    service = _SERVICES[kind]
+    syncs = [service.SyncRequest(_source(e), e["target"], e["resources"],
+                                 _force(e.get("force", False))) for e in entries]
+    job = service.request_sync(req.rt, req.caller, syncs, origin="kingbird")
     return {"job_status": {"id": job["id"], "status": "IN_PROGRESS",
                            "created_at": _kb_time(job["created_at"])}}
 
@@ -81,12 +96,16 @@ _JOB = {**_PROJECT, "job_id": UUID}
 _TAGS = ("kingbird",)
 
 ROUTES = [
+    # flavor entries are checked against albatross:flavors:sync as well, in create()
     Route("POST", _BASE, create, "Kingbird: start a sync job", policy="albatross:keypairs:sync",
-          body=SYNC_REQUEST, response=JOB_STATUS, tags=_TAGS, path_params=_PROJECT, own_project=True),
+          body=SYNC_REQUEST, response=JOB_STATUS, tags=_TAGS, path_params=_PROJECT,
+          own_project=True),
     Route("GET", _BASE, list_jobs, "Kingbird: the caller's sync jobs",
-          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT, own_project=True),
+          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT,
+          own_project=True),
     Route("GET", _BASE + "/active", list_active, "Kingbird: the caller's unfinished jobs",
-          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT, own_project=True),
+          policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT,
+          own_project=True),
     Route("GET", _BASE + "/{job_id}", show, "Kingbird: a job's per-region rows",
           policy="albatross:jobs:get", response=JOB_SET, tags=_TAGS, path_params=_JOB,
           own_project=True),

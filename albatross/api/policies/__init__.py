@@ -2,9 +2,11 @@
 policy.yaml (`oslopolicy-sample-generator --namespace albatross` lists them)."""
 import itertools
 
-from albatross.api.policies import base, jobs, keypairs, quotas, regions
+from albatross.api.policies import (base, flavors, jobs, keypairs, quotas, regions, secgroups,
+                                    sync_policies)
 
 
 def list_rules():
     return list(itertools.chain(base.RULES, regions.RULES, jobs.RULES, keypairs.RULES,
-                                quotas.RULES))
+                                flavors.RULES, quotas.RULES, secgroups.RULES,
+                                sync_policies.RULES))

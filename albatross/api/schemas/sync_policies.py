@@ -66,6 +66,6 @@ DRIFT_QUERY = {
     "policy_id": {"type": "string", "maxLength": 36},
     "region": REGION,
     "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
-    "marker": {"type": "integer", "minimum": 1},
+    "marker": {"type": "integer", "minimum": 1, "maximum": 2 ** 53},
     "all_projects": {"type": "boolean", "default": False},
 }

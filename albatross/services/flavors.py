@@ -1,0 +1,80 @@
+"""Flavor sync (admin only, by policy): check everything, snapshot each source flavor with its
+extra specs and project access, then write one job with a task per flavor x target region.
+Project ids are copied as they are: with one shared Keystone they are the same everywhere."""
+from dataclasses import dataclass
+
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as sdk_exc
+
+from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
+from albatross.jobs.store import TaskSpec
+from albatross.reconcilers.flavors import FlavorState, find_flavor, snapshot
+from albatross.services import jobs as job_service
+from albatross.services import regions as region_service
+from albatross.services.caller import Caller
+from albatross.services.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    """Copy `flavors` (names or ids) from `source_region` to `target_regions` (or "all")."""
+    source_region: str
+    target_regions: object
+    flavors: list
+    force: bool = False
+
+
+def _check(ref: str, source: str, found) -> FlavorState:
+    """The flavor, or the error that tells the caller which one and why."""
+    if found is None:
+        raise NotFound(f"flavor {ref!r} not found in region {source}", field="flavors")
+    if isinstance(found, sdk_exc.DuplicateResource):
+        raise BadRequest(f"{ref!r} names more than one flavor in {source}; give its id",
+                         field="flavors")
+    if isinstance(found, sdk_exc.HttpException) and found.status_code and \
+            400 <= found.status_code < 500:
+        raise BadRequest(f"{source} refused flavor {ref!r}: HTTP {found.status_code}",
+                         field="flavors")
+    if isinstance(found, (ks_exc.ConnectFailure, ks_exc.ConnectTimeout,
+                          sdk_exc.SDKException)):
+        raise UpstreamUnavailable(f"cannot read flavor {ref!r} from {source}: "
+                                  f"{type(found).__name__}")
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+def _read_sources(rt: Runtime, source: str, refs: list[str]) -> list[FlavorState]:
+    compute = rt.registry.connection(source).compute
+    found = rt.registry.fan_out(lambda ref: find_flavor(compute, ref), refs)
+    states: dict[str, FlavorState] = {}
+    for ref in refs:  # a name and the id of one flavor make one flavor
+        state = _check(ref, source, found[ref])
+        states.setdefault(state.id, state)
+    return list(states.values())
+
+
+def _plan(rt: Runtime, req: SyncRequest) -> tuple[dict, list[TaskSpec]]:
+    targets = region_service.check_targets(rt, req.source_region, req.target_regions)
+    flavors = _read_sources(rt, req.source_region, list(dict.fromkeys(req.flavors)))
+    specs = [TaskSpec("flavor", f.name, req.source_region, t, req.force, snapshot(f))
+             for f in flavors for t in targets]
+    return {"source_region": req.source_region, "target_regions": targets,
+            "flavors": [{"id": f.id, "name": f.name} for f in flavors],
+            "force": req.force}, specs
+
+
+def request_sync(rt: Runtime, caller: Caller, requests: list[SyncRequest],
+                 origin: str = "api") -> dict:
+    """One job for all `requests`: everything is checked before anything is written. The
+    caller's right to do this is the API's policy check (albatross:flavors:sync)."""
+    params, specs = [], []
+    for req in requests:
+        p, s = _plan(rt, req)
+        params.append(p)
+        specs.extend(s)
+    job_id, task_ids = rt.store.create_job(
+        project_id=caller.project_id, user_id=caller.user_id, kind="flavor_sync",
+        origin=origin, params={"syncs": params}, tasks=specs)
+    rt.dispatcher.dispatch(task_ids)
+    return job_service.get(rt, caller, job_id)
