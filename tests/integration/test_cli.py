@@ -62,3 +62,42 @@ def test_quota_commands(devcloud, albatross, users, project):
     out = cli(devcloud, albatross, "quota-class", "delete", f"c-{project.tag}",
               cloud="devcloud-admin")
     assert out.returncode == 0
+
+
+def test_secgroup_policy_and_drift_commands(devcloud, albatross, users, regions):
+    demo = users["demo"]
+    src, dst = regions[0], regions[1]
+    name = f"cli-sg-{os.getpid()}"
+    group = demo.conn(src).network.create_security_group(name=name)
+    demo.conn(src).network.create_security_group_rule(
+        security_group_id=group.id, direction="ingress", ethertype="IPv6", protocol="tcp",
+        port_range_min=22, port_range_max=22, remote_ip_prefix="2001:db8::/32")
+    try:
+        out = cli(devcloud, albatross, "secgroup", "sync", name, "--source", src,
+                  "--target", dst, "--wait", "-f", "json")
+        assert out.returncode == 0, out.stdout + out.stderr
+        job = json.loads(out.stdout)
+        assert job["status"] == "SUCCESS" and job["tasks"][0]["result"]["groups_created"] == [name]
+        out = cli(devcloud, albatross, "policy", "create", f"keep-{name}", name, "--type",
+                  "security_group", "--source", src, "--target", dst, "-f", "json")
+        assert out.returncode == 0, out.stdout + out.stderr
+        policy = json.loads(out.stdout)
+        copy = demo.conn(dst).network.find_security_group(name, project_id=demo.project_id)
+        demo.conn(dst).network.update_security_group(copy, description="changed by hand")
+        out = cli(devcloud, albatross, "policy", "audit", policy["id"], "--wait")
+        assert out.returncode == 0 and "SUCCESS" in out.stdout, out.stdout + out.stderr
+        out = cli(devcloud, albatross, "drift", "show", "--policy", policy["id"])
+        assert out.returncode == 0 and "different" in out.stdout and name in out.stdout
+        out = cli(devcloud, albatross, "policy", "list")
+        assert f"keep-{name}" in out.stdout and "security_group" in out.stdout
+        out = cli(devcloud, albatross, "policy", "show", policy["id"], cloud="devcloud-alt")
+        assert out.returncode == 1 and "404" in out.stdout
+        out = cli(devcloud, albatross, "policy", "delete", policy["id"])
+        assert out.returncode == 0 and "deleted" in out.stdout
+        assert demo.conn(dst).network.get_security_group(copy.id).description == ""
+    finally:
+        for region in (src, dst):
+            net = demo.conn(region).network
+            for g in list(net.security_groups(project_id=demo.project_id)):
+                if g.name == name:
+                    net.delete_security_group(g.id)
