@@ -6,7 +6,7 @@ never duplicated), else the one unmapped group of the same name (adopted), else 
 Rules have no update API, so they are compared as values after translating remote group and
 address group ids to the target's; changed rules are removed and added. Albatross owns every
 rule of a group it created; in a group it adopted it removes only the rules it added itself."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from albatross.secgroups.model import Rule, Snapshot
 
@@ -81,6 +81,9 @@ def _resolve(source_objs: dict, target_objs: dict, mapped: dict[str, Mapped], re
             continue
         same = [t.id for t in target_objs.values() if t.name == obj.name and t.id not in taken]
         if kind == "security_group" and obj.is_default:
+            # only a source default is ever mapped to the target's: a mapping left by an older
+            # one (deleted, then made again by Neutron) must not hide it
+            same = [t.id for t in target_objs.values() if t.name == obj.name]
             if same:
                 res_map[sid], res.adopted[sid] = same[0], "default"
                 taken.add(same[0])
@@ -163,6 +166,13 @@ def _group_changes(src, cur) -> dict:
     return changes
 
 
+def _neutron_key(rule: Rule) -> Rule:
+    """What Neutron compares to refuse a new rule as a duplicate of one the group has (409):
+    the description does not count, and a prefix of all addresses is the same as none."""
+    prefix = None if rule.remote_ip_prefix in ("0.0.0.0/0", "::/0") else rule.remote_ip_prefix
+    return replace(rule, description="", remote_ip_prefix=prefix)
+
+
 def _plan_rules(sid: str, src, cur, desired: set[Rule], plan: RegionPlan,
                 mappings: Mappings, may_remove: bool) -> None:
     res = plan.resolution
@@ -170,18 +180,33 @@ def _plan_rules(sid: str, src, cur, desired: set[Rule], plan: RegionPlan,
     present = set(current.values())
     owns_all = _owns_all(sid, res, mappings)
     owned = _owned_rules(sid, res, mappings)
+    removable = {rid for rid in current if may_remove and (owns_all or rid in owned)}
+    why = "not added by Albatross" if may_remove else "a remote group is unresolved"
+    # a rule we may not remove that Neutron takes for a wanted one stands in for it: Neutron
+    # would refuse the wanted one as a duplicate on every run
+    standing = {_neutron_key(r): rid for rid, r in current.items() if rid not in removable}
+    stand_ins = set()
     for rule in sorted(desired - present, key=_rule_order):
+        rid = standing.get(_neutron_key(rule))
+        if rid is not None:
+            stand_ins.add(rid)
+            have = current[rid]
+            plan.drift.append(Drift(  # "extra", not "different": the task must not fail
+                "extra", "rule", src.name,
+                f"{have.describe()} {have.description!r} stands in for the source's "
+                f"{rule.describe()} {rule.description!r}, Neutron's duplicate (left alone: "
+                f"{why})", False))
+            continue
         plan.add_rules.append((sid, rule))
         if cur is not None:
             plan.drift.append(Drift("missing", "rule", src.name, rule.describe()))
     for rid, rule in sorted(current.items()):
-        if rule in desired:
+        if rule in desired or rid in stand_ins:
             continue
-        if may_remove and (owns_all or rid in owned):
+        if rid in removable:
             plan.remove_rules.append((sid, rid))
             plan.drift.append(Drift("extra", "rule", src.name, rule.describe()))
         else:
-            why = "not added by Albatross" if may_remove else "a remote group is unresolved"
             plan.drift.append(Drift("extra", "rule", src.name,
                                     f"{rule.describe()} (left alone: {why})", False))
 
