@@ -30,7 +30,8 @@ def make_runtime(conf, with_worker: bool = True):
     if with_worker:
         executor = TaskExecutor(rt.store, registry, max_attempts=conf.jobs.max_attempts,
                                 retry_backoff=conf.jobs.retry_backoff,
-                                options=options_from_conf(conf))
+                                options=options_from_conf(conf),
+                                lease_seconds=conf.jobs.lease_seconds)
         worker = EmbeddedWorker(rt.store, executor, threads=conf.jobs.worker_threads,
                                 lease_seconds=conf.jobs.lease_seconds,
                                 poll_interval=conf.jobs.poll_interval)

@@ -30,3 +30,10 @@ def acquire(db_url: str, name: str, owner: str, ttl: float) -> bool:
 def release(db_url: str, name: str, owner: str) -> None:
     with session_scope(db_url) as s:
         s.execute(delete(SyncLock).where(SyncLock.name == name, SyncLock.owner == owner))
+
+
+def holder(db_url: str, name: str) -> str | None:
+    """Who holds `name` now (None when free or expired)."""
+    with session_scope(db_url) as s:
+        lock = s.get(SyncLock, name)
+        return lock.owner if lock is not None and lock.expires_at >= utcnow() else None

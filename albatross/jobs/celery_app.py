@@ -51,7 +51,9 @@ def _worker_state() -> dict:
                                           max_attempts=conf.jobs.max_attempts,
                                           retry_backoff=conf.jobs.retry_backoff,
                                           on_requeue=dispatcher.dispatch,
-                                          options=options_from_conf(conf))
+                                          options=options_from_conf(conf),
+                                          lease_seconds=conf.jobs.lease_seconds)
+        _state["executor"].leases = _state["leases"]
         _state["runtime"] = Runtime.from_conf(conf, dispatcher, registry)
     return _state
 

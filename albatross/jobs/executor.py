@@ -24,36 +24,72 @@ def options_from_conf(conf) -> dict:
 
 class TaskExecutor:
     def __init__(self, store: JobStore, registry: RegionRegistry, *, max_attempts: int = 3,
-                 retry_backoff: float = 2.0, on_requeue=None, options: dict | None = None):
+                 retry_backoff: float = 2.0, on_requeue=None, options: dict | None = None,
+                 lease_seconds: float = 30.0):
         self.store = store
         self.options = options or {}
         self.on_requeue = on_requeue
         self.registry = registry
         self.max_attempts = max_attempts
         self.retry_backoff = retry_backoff
+        self.lease_seconds = lease_seconds
+        self.leases = None  # the runner's LeaseKeeper: renews sibling claims of a batch
 
     def _load(self, task_id: str) -> tuple[Task, Job]:
         with session_scope(self.store.db_url) as s:
             task = s.get(Task, task_id)
             return task, s.get(Job, task.job_id)
 
+    def _context(self, claim: Claim, task: Task, job: Job) -> TaskContext:
+        return TaskContext(self.registry, task.resource, task.source_region, task.target_region,
+                           task.force, task.payload or {}, job.project_id, job.user_id, task.id,
+                           self.store.db_url, self.options,
+                           report=lambda result: self.store.progress(claim, result))
+
     def run(self, claim: Claim) -> str:
         task, job = self._load(claim.task_id)
         reconciler = RECONCILERS.get(task.resource_type)
-        ctx = TaskContext(self.registry, task.resource, task.source_region, task.target_region,
-                          task.force, task.payload or {}, job.project_id, job.user_id, task.id,
-                          self.store.db_url, self.options)
+        if reconciler is not None and reconciler.batched:
+            return self._run_batch(claim, task, job, reconciler)
         try:
             if reconciler is None:
                 raise Unsupported(f"no reconciler for {task.resource_type!r}")
-            outcome = reconciler.reconcile(ctx)
+            outcome = reconciler.reconcile(self._context(claim, task, job))
         except Exception as exc:
-            failure = classify(exc, task.target_region)
+            return self._settle(claim, task, job, reconciler, exc)
+        return self._settle(claim, task, job, reconciler, outcome)
+
+    def _run_batch(self, claim: Claim, task: Task, job: Job, reconciler) -> str:
+        """Also lease the job's other runnable tasks for the same resource and serve them in
+        one pass (one download for every target region)."""
+        siblings = self.store.claim_siblings(claim.owner, self.lease_seconds, task.id)
+        for c in siblings:
+            if self.leases is not None:
+                self.leases.hold(c)
+        try:
+            runs = [(claim, task)] + [(c, self._load(c.task_id)[0]) for c in siblings]
+            try:
+                results = reconciler.reconcile_batch(
+                    [self._context(c, t, job) for c, t in runs])
+            except Exception as exc:  # the whole batch failed (e.g. the source is down)
+                results = {t.id: exc for _c, t in runs}
+            states_ = [self._settle(c, t, job, reconciler, results[t.id]) for c, t in runs]
+        finally:
+            for c in siblings:
+                if self.leases is not None:
+                    self.leases.release(c)
+        return states_[0]
+
+    def _settle(self, claim: Claim, task: Task, job: Job, reconciler,
+                result: Outcome | Exception) -> str:
+        """Record one task's outcome: SUCCESS, a retry with backoff, or FAILED."""
+        if isinstance(result, Exception):
+            failure = classify(result, task.target_region)
             transient, message = failure.transient, failure.message
             if not transient:
                 LOG.warning("task %s (%s %s -> %s) failed: %s", task.id, task.resource_type,
                             task.resource, task.target_region, message,
-                            exc_info=failure.unexpected)
+                            exc_info=failure.unexpected and result)
             if transient and task.attempts < self.max_attempts:
                 delay = self.retry_backoff * (2 ** (task.attempts - 1))
                 if self.store.requeue(claim, delay, message) and self.on_requeue:
@@ -64,11 +100,11 @@ class TaskExecutor:
             self.store.finish(claim, states.FAILED, error=message)
             return states.FAILED
         if reconciler.tracks_mappings:
-            self._record_mapping(task, job, outcome)
+            self._record_mapping(task, job, result)
         self.store.finish(claim, states.SUCCESS, result={
-            "action": outcome.action, "written": outcome.written,
-            "target_id": outcome.target_id, "fingerprint": outcome.fingerprint,
-            "attempts": task.attempts, "worker": claim.owner, **outcome.details})
+            "action": result.action, "written": result.written,
+            "target_id": result.target_id, "fingerprint": result.fingerprint,
+            "attempts": task.attempts, "worker": claim.owner, **result.details})
         return states.SUCCESS
 
     def _record_mapping(self, task: Task, job: Job, outcome: Outcome) -> None:

@@ -65,7 +65,8 @@ class PeriodicRebalance:
 
 
 class PeriodicAudits:
-    """Starts the sync-policy audits that are due."""
+    """Starts the sync-policy audits that are due, and removes half image copies that a
+    failed copy could not remove while their region was down."""
 
     def __init__(self, rt, check_interval: float):
         self.rt, self.check_interval = rt, check_interval
@@ -79,11 +80,14 @@ class PeriodicAudits:
         self._stop.set()
 
     def _loop(self):
+        from albatross.services.images import remove_unfinished
         from albatross.services.sync_policies import audit_due
         while not self._stop.wait(self.check_interval):
             try:
                 started = audit_due(self.rt)
                 if started:
                     LOG.info("started %d sync-policy audit(s)", len(started))
+                if remove_unfinished(self.rt):
+                    LOG.info("removed unfinished image copies")
             except Exception as exc:
-                LOG.warning("sync-policy audits not started: %s", type(exc).__name__)
+                LOG.warning("periodic sync work not done: %s", type(exc).__name__)

@@ -101,6 +101,27 @@ class JobStore:
                     claims.append(Claim(cid, owner))
         return claims
 
+    def claim_siblings(self, owner: str, lease_seconds: float, task_id: str) -> list[Claim]:
+        """Lease the other runnable tasks of the same job for the same resource: a batched
+        reconciler (image copies) serves them all from one read of the source."""
+        with session_scope(self.db_url) as s:
+            task = s.get(Task, task_id)
+            ids = list(s.scalars(select(Task.id).where(
+                Task.job_id == task.job_id, Task.resource_type == task.resource_type,
+                Task.resource == task.resource, Task.id != task_id,
+                self._claimable(utcnow()))))
+        claims = []
+        for sibling in ids:
+            claims.extend(self.claim(owner, lease_seconds, task_id=sibling))
+        return claims
+
+    def progress(self, claim: Claim, result: dict) -> None:
+        """A running task's partial result (e.g. bytes copied), while we hold its lease."""
+        with session_scope(self.db_url) as s:
+            s.execute(update(Task).where(Task.id == claim.task_id,
+                                         Task.lease_owner == claim.owner,
+                                         Task.status == states.RUNNING).values(result=result))
+
     def renew(self, claims: list[Claim], lease_seconds: float) -> None:
         now = utcnow()
         with session_scope(self.db_url) as s:

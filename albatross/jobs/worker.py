@@ -63,6 +63,7 @@ class EmbeddedWorker:
         self.poll_interval = poll_interval
         self.owner = worker_identity("embedded")
         self.leases = LeaseKeeper(store, lease_seconds)
+        executor.leases = self.leases
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []

@@ -3,7 +3,7 @@ read source, read target, diff, apply. Level-triggered: each run looks at the wo
 now, so running a task twice (after a crash, a retry, a duplicate message) is harmless."""
 import abc
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 from albatross.regions.registry import RegionRegistry
 
@@ -42,6 +42,7 @@ class TaskContext:
     task_id: str
     db_url: str = ""
     options: dict = field(default_factory=dict)
+    report: Callable[[dict], None] | None = None  # a running task's progress
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Outcome:
 class Reconciler(abc.ABC):
     resource_type: ClassVar[str]
     tracks_mappings: ClassVar[bool] = True  # records source -> target in resource_mappings
+    batched: ClassVar[bool] = False  # reconcile_batch serves a job's tasks for one resource
 
     @abc.abstractmethod
     def read_source(self, ctx: TaskContext) -> Any: ...
@@ -79,6 +81,10 @@ class Reconciler(abc.ABC):
 
     @abc.abstractmethod
     def apply(self, plan: Plan, ctx: TaskContext) -> Outcome: ...
+
+    def reconcile_batch(self, ctxs: list[TaskContext]) -> dict[str, Outcome | Exception]:
+        """Several target regions of one resource at once (task id -> outcome or error)."""
+        raise NotImplementedError
 
     def reconcile(self, ctx: TaskContext) -> Outcome:
         source = self.read_source(ctx)

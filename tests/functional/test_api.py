@@ -194,12 +194,15 @@ def test_kingbird_bad_bodies(api, body, field):
     assert error(resp)["field"] == field
 
 
-def test_kingbird_image_sync_is_refused_clearly(api):
+def test_kingbird_templates_may_not_mix_types_or_image_entries(api):
     me = api.identity()
-    body = {"resource_set": {"resource_type": "image", "resources": ["i"], "source": "R1",
-                             "target": ["R2"], "force": "True"}}
-    resp = api.request("POST", f"/v1.0/{me.project_id}/os-sync/", who=me, json=body)
-    assert resp.status_int == 400 and error(resp)["field"] == "resource_type"
+    image = {"resource_type": "image", "resources": ["i"], "source": "R1", "target": ["R2"]}
+    keypair = {**image, "resource_type": "keypair", "resources": ["k"]}
+    for entries, field in (([image, keypair], "resource_type"), ([image, image],
+                                                                 "resource_set")):
+        resp = api.request("POST", f"/v1.0/{me.project_id}/os-sync/", who=me,
+                           json={"resource_set": {"Sync": entries}})
+        assert resp.status_int == 400 and error(resp)["field"] == field
 
 
 def test_region_routes_degrade_to_503_without_catalog(api):

@@ -73,9 +73,3 @@ def test_kingbird_bad_bodies(api, body, field):
     assert resp.status_int == 400, resp.body
     assert error(resp)["field"] == field
 
-
-def test_kingbird_image_sync_is_still_not_supported(api):
-    admin = api.identity(roles=ADMIN)
-    resp = api.request("POST", f"/v1.0/{admin.project_id}/os-sync/", who=admin,
-                       json=_kb(["i"], "image"))
-    assert resp.status_int == 400 and "not supported" in error(resp)["message"]

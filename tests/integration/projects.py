@@ -82,6 +82,11 @@ class Project:
                 conn.network.delete_security_group(sg)   # Neutron's auto-made default
             for ag in list(conn.network.address_groups(project_id=self.id)):
                 conn.network.delete_address_group(ag)
+            for img in [*conn.image.images(owner=self.id),
+                        *conn.image.images(owner=self.id, is_hidden=True)]:
+                if img.is_protected:
+                    conn.image.update_image(img, is_protected=False)
+                conn.image.delete_image(img)
             conn.compute.revert_quota_set(self.id)
             conn.block_storage.revert_quota_set(self.id)
         for uid in self.user_ids:

@@ -5,6 +5,7 @@ from albatross.api.schemas.common import UUID
 from albatross.exceptions import BadRequest, NotAcceptable
 from albatross.jobs import states
 from albatross.services import flavors as flavor_service
+from albatross.services import images as image_service
 from albatross.services import jobs as job_service
 from albatross.services import keypairs as keypair_service
 
@@ -32,26 +33,37 @@ def _source(entry: dict) -> str:
     return entry["source"] if isinstance(entry["source"], str) else entry["source"][0]
 
 
-_SERVICES = {"keypair": keypair_service, "flavor": flavor_service}
+_SERVICES = {"keypair": keypair_service, "flavor": flavor_service, "image": None}
+
+
+def _image_job(req, entries: list[dict]) -> dict:
+    """Kingbird's image sync: ids, the same id in the targets (Albatross keeps the source id
+    whenever the target's Glance allows it)."""
+    if len(entries) > 1:
+        raise BadRequest("send one image entry per request (list several ids in resources)",
+                         field="resource_set")
+    [e] = entries
+    return image_service.request_sync(req.rt, req.caller, image_service.SyncRequest(
+        _source(e), e["target"], e["resources"], _force(e.get("force", False))),
+        origin="kingbird")
 
 
 def create(req):
     entries = _entries(req.body["resource_set"])
     kinds = {e["resource_type"] for e in entries}
-    unsupported = sorted(kinds - set(_SERVICES))
-    if unsupported:
-        raise BadRequest(f"resource_type {unsupported[0]!r} is not supported by this server "
-                         "yet; use keypair or flavor", field="resource_type")
     if len(kinds) > 1:  # each kind is its own job here; Kingbird answered with one
-        raise BadRequest("a template may not mix keypair and flavor entries yet; send one "
-                         "request per resource_type", field="resource_type")
+        raise BadRequest("a template may not mix resource types yet; send one request per "
+                         "resource_type", field="resource_type")
     [kind] = kinds
     if kind == "flavor":  # the route's own rule is the keypair one, open to members
         req.authorize("albatross:flavors:sync", req.caller.project_id)
-    service = _SERVICES[kind]
-    syncs = [service.SyncRequest(_source(e), e["target"], e["resources"],
-                                 _force(e.get("force", False))) for e in entries]
-    job = service.request_sync(req.rt, req.caller, syncs, origin="kingbird")
+    if kind == "image":
+        job = _image_job(req, entries)
+    else:
+        service = _SERVICES[kind]
+        syncs = [service.SyncRequest(_source(e), e["target"], e["resources"],
+                                     _force(e.get("force", False))) for e in entries]
+        job = service.request_sync(req.rt, req.caller, syncs, origin="kingbird")
     return {"job_status": {"id": job["id"], "status": "IN_PROGRESS",
                            "created_at": _kb_time(job["created_at"])}}
 

@@ -1,0 +1,43 @@
+from albatross.api.schemas.common import REGION, UUID
+from albatross.api.schemas.secgroups import TARGET_REGIONS
+
+SYNC_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source_region", "target_regions", "images"],
+    "properties": {
+        "source_region": REGION,
+        "target_regions": TARGET_REGIONS,
+        "images": {"type": "array", "items": UUID, "minItems": 1, "maxItems": 100,
+                   "description": "Image ids in the source region (an AMI brings its "
+                                  "kernel and ramdisk images along)."},
+        "force": {"type": "boolean", "default": False,
+                  "description": "Replace a different image holding the id in a target."},
+    },
+}
+
+ENSURE_REQUEST = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["region"],
+    "properties": {
+        "region": REGION,
+        "source_region": {**REGION, "description": "Where to copy from (default: the first "
+                                                   "region that has the image)."},
+        "wait": {"type": "number", "minimum": 0, "maximum": 3600, "default": 300,
+                 "description": "Seconds to wait for the copy before answering 202."},
+    },
+}
+
+ENSURE_RESPONSE = {
+    "type": "object",
+    "required": ["image"],
+    "properties": {
+        "job_id": {"type": "string"},
+        "image": {"type": "object", "required": ["region", "status"],
+                  "properties": {"id": {"type": ["string", "null"]},
+                                 "region": {"type": "string"},
+                                 "status": {"type": "string"},
+                                 "copied": {"type": "boolean"}}},
+    },
+}

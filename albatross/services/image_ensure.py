@@ -1,0 +1,111 @@
+"""Lazy mode: "make sure image X is ACTIVE in region R", for boot scripts and tooling. The
+first request starts one copy; concurrent requests for the same (image, region) find its job
+through a DB lease and wait on that same job (Glance's own cache has no such single flight)."""
+import time
+
+from albatross.db import locks
+from albatross.db.mappings import MappingStore
+from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
+from albatross.images import meta
+from albatross.jobs import states
+from albatross.regions import images as glance
+from albatross.services import images as image_service
+from albatross.services import regions as region_service
+from albatross.services.caller import Caller
+from albatross.services.runtime import Runtime
+
+FLIGHT_TTL = 3600.0
+
+
+def _copy_in(rt: Runtime, image: meta.ImageState, source: str, region: str) -> str | None:
+    """The id of an ACTIVE, identical copy of `image` in `region`, if there is one."""
+    conn = rt.registry.connection(region)
+    row = MappingStore(rt.store.db_url, "image", image.owner or "", "", source,
+                       region).load().get(image.id)
+    for candidate in ([row.target_id] if row else []) + [image.id]:
+        found = glance.read_image(conn, candidate)
+        if found is not None and found.status == "active" and found.same_bytes(image):
+            return found.id
+    return None
+
+
+def _find_source(rt: Runtime, caller: Caller, image_id: str, region: str,
+                 source: str | None) -> tuple[str, meta.ImageState]:
+    if source:
+        region_service.require_regions(rt, [source], "source_region")
+        return source, image_service.read_visible(rt, caller, source, image_id, "image_id")
+    for name in region_service.region_names(rt):
+        if name == region:
+            continue
+        try:
+            return name, image_service.read_visible(rt, caller, name, image_id, "image_id")
+        except (NotFound, BadRequest, UpstreamUnavailable):
+            continue
+    raise NotFound(f"image {image_id} is in no other region you can read", field="image_id")
+
+
+def _raw(rt: Runtime, job_id: str):
+    job, tasks = rt.store.get_job(job_id)
+    counts: dict[str, int] = {}
+    for t in tasks:
+        counts[t.status] = counts.get(t.status, 0) + 1
+    return job, counts, tasks
+
+
+def ensure(rt: Runtime, caller: Caller, image_id: str, region: str, *,
+           source_region: str | None = None, wait: float = 300.0) -> tuple[int, dict]:
+    """(200, body) once the copy is ACTIVE in `region`; (202, body) if it is still being made
+    after `wait` seconds; a failed copy answers 502 with the region's reason."""
+    region_service.require_regions(rt, [region], "region")
+    here = glance.read_image(rt.registry.connection(region), image_id)
+    if here is not None and here.status == "active" and \
+            image_service.visible_to(rt.registry.connection(region), here, caller):
+        return 200, {"image": {"id": here.id, "region": region, "status": "active",
+                               "copied": False}}
+    source, image = _find_source(rt, caller, image_id, region, source_region)
+    existing = _copy_in(rt, image, source, region)
+    if existing:
+        return 200, {"image": {"id": existing, "region": region, "status": "active",
+                               "copied": False}}
+    job_id = _single_flight(rt, caller, image, source, region)
+    deadline = time.monotonic() + wait
+    while True:
+        job, counts, tasks = _raw(rt, job_id)
+        status = states.job_status(counts)
+        mine = [t for t in tasks if t.resource == image.id and t.target_region == region]
+        if status in (states.SUCCESS, states.FAILED) or time.monotonic() >= deadline:
+            break
+        time.sleep(0.5)
+    body = {"job_id": job_id, "image": {"id": mine[0].result.get("target_id") if mine
+                                        else None, "region": region,
+                                        "status": "active" if status == states.SUCCESS
+                                        else status.lower(), "copied": True}}
+    if status == states.SUCCESS:
+        return 200, body
+    if status == states.FAILED:
+        error = next((t.error for t in mine if t.error), "the copy failed")
+        raise UpstreamUnavailable(f"copy of image {image_id} to {region} failed: {error}",
+                                  field="region")
+    return 202, body
+
+
+def _single_flight(rt: Runtime, caller: Caller, image: meta.ImageState, source: str,
+                   region: str) -> str:
+    """The job copying `image` to `region`: the one in flight, or a new one."""
+    name = f"ensure:{image.id}:{region}"
+    for _ in range(20):
+        running = locks.holder(rt.store.db_url, name)
+        if running:
+            found = rt.store.get_job(running)
+            if found and states.job_status(_raw(rt, running)[1]) not in (
+                    states.SUCCESS, states.FAILED):
+                return running
+        job = image_service.request_sync(
+            rt, caller, image_service.SyncRequest(source, [region], [image.id]),
+            origin="ensure", params={"ensure": True}, dispatch=False)
+        if locks.acquire(rt.store.db_url, name, job["id"], FLIGHT_TTL):
+            rt.dispatcher.dispatch([t["id"] for t in job["tasks"]])
+            return job["id"]
+        rt.store.delete_job(job["id"])  # lost the race: wait on the winner's job
+        time.sleep(0.1)
+    raise UpstreamUnavailable("could not start or join the copy; try again", field="region")

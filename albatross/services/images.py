@@ -1,0 +1,123 @@
+"""Image sync: who may copy which image (Glance's visibility rules, read with the service's
+own credentials), the source snapshot, and jobs of one task per (image, target region) that
+the workers serve as one download fanned out to every target."""
+from dataclasses import dataclass
+
+from keystoneauth1 import exceptions as ks_exc
+from sqlalchemy import delete, select
+from openstack import exceptions as sdk_exc
+
+from albatross.db.engine import session_scope
+from albatross.db.models import ResourceMapping
+from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
+from albatross.images import meta
+from albatross.images.meta import ImageState
+from albatross.jobs.store import TaskSpec
+from albatross.regions import images as glance
+from albatross.services import jobs as job_service
+from albatross.services import regions as region_service
+from albatross.services.caller import Caller
+from albatross.services.runtime import Runtime
+
+KIND = "image_sync"
+
+
+def visible_to(conn, image: ImageState, caller: Caller) -> bool:
+    """Glance's rules: the owner, anyone for public and community images, members of a
+    shared one; an admin sees every image."""
+    if caller.is_admin or image.owner == caller.project_id:
+        return True
+    visibility = image.fields.get("visibility")
+    if visibility in ("public", "community"):
+        return True
+    if visibility == "shared":
+        try:
+            member = conn.image.get_member(caller.project_id, image.id)
+        except sdk_exc.NotFoundException:
+            return False
+        return member.status in ("accepted", "pending")
+    return False
+
+
+def read_visible(rt: Runtime, caller: Caller, region: str, image_id: str,
+                 field: str = "images") -> ImageState:
+    """The image as the caller may see it, or a 404 that reveals nothing."""
+    try:
+        conn = rt.registry.connection(region)
+        image = glance.read_image(conn, image_id)
+        if image is not None and not visible_to(conn, image, caller):
+            image = None
+    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.EndpointNotFound,
+            sdk_exc.SDKException) as exc:
+        raise UpstreamUnavailable(f"cannot read image {image_id} from {region}: "
+                                  f"{type(exc).__name__}")
+    if image is None:
+        raise NotFound(f"image {image_id} not found in {region}", field=field)
+    if image.status != "active":
+        raise BadRequest(f"image {image_id} is {image.status} in {region}; only active "
+                         "images can be copied", field=field)
+    return image
+
+
+def with_references(rt: Runtime, caller: Caller, region: str,
+                    image: ImageState) -> list[ImageState]:
+    """An AMI's kernel and ramdisk images first, then the image itself."""
+    out = []
+    for key in meta.REFERENCES:
+        ref = image.fields.get(key)
+        if ref:
+            out.append(read_visible(rt, caller, region, ref))
+    return out + [image]
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    source_region: str
+    target_regions: object
+    images: list
+    force: bool = False
+
+
+def specs_for(images: list[ImageState], source: str, targets: list[str], force: bool,
+              **payload) -> list[TaskSpec]:
+    return [TaskSpec("image", img.id, source, t, force, {"source": img.to_dict(), **payload})
+            for img in images for t in targets]
+
+
+def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "api",
+                 kind: str = KIND, params: dict | None = None, dispatch: bool = True,
+                 **payload) -> dict:
+    """Check everything, snapshot the sources, then one job; returns its view."""
+    targets = region_service.check_targets(rt, req.source_region, req.target_regions)
+    images: dict[str, ImageState] = {}
+    for image_id in dict.fromkeys(req.images):
+        image = read_visible(rt, caller, req.source_region, image_id)
+        for img in with_references(rt, caller, req.source_region, image):
+            images.setdefault(img.id, img)
+    job_id, task_ids = rt.store.create_job(
+        project_id=caller.project_id, user_id=caller.user_id, kind=kind, origin=origin,
+        params={"source_region": req.source_region, "target_regions": targets,
+                "images": list(images), "force": req.force, **(params or {})},
+        tasks=specs_for(list(images.values()), req.source_region, targets, req.force,
+                        **payload))
+    if dispatch:
+        rt.dispatcher.dispatch(task_ids)
+    return job_service.get(rt, caller, job_id)
+
+
+def remove_unfinished(rt: Runtime) -> int:
+    """Delete the half copies a failed copy could not remove (its region was down then);
+    returns how many were removed. Run periodically."""
+    removed = 0
+    with session_scope(rt.store.db_url) as s:
+        rows = [r for r in s.scalars(select(ResourceMapping).where(
+            ResourceMapping.resource_type == "image")) if (r.details or {}).get("unfinished")]
+    for row in rows:
+        try:
+            glance.delete_image(rt.registry.connection(row.target_region), row.target_id)
+        except Exception:  # still down: next time
+            continue
+        with session_scope(rt.store.db_url) as s:
+            s.execute(delete(ResourceMapping).where(ResourceMapping.id == row.id))
+        removed += 1
+    return removed
