@@ -212,3 +212,22 @@ class SyncLock(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)
     owner: Mapped[str] = mapped_column(String(255))
     expires_at: Mapped[datetime.datetime] = mapped_column(Timestamp)
+
+
+class ImageSyncSetting(Base):
+    """How a project's images travel: per image, or the project's default (image_id "").
+    Modes: none, auto (replicated without a request), lazy (copied on first ensure),
+    controlled (staged rollouts)."""
+    __tablename__ = "image_sync_settings"
+    __table_args__ = (UniqueConstraint("project_id", "image_id", name="uq_image_sync_setting"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(String(64))
+    image_id: Mapped[str] = mapped_column(String(36), default="")  # "": the project default
+    mode: Mapped[str] = mapped_column(String(16))
+    source_region: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    target_regions: Mapped[list | str | None] = mapped_column(JSON, nullable=True)  # or "all"
+    propagate_deletes: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the auto poller's marks
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
+                                                          onupdate=utcnow)
