@@ -6,7 +6,7 @@ import sys
 
 from albatross import log
 from albatross.cmd.client import commands as client_commands
-from albatross.cmd.client import flavor_commands
+from albatross.cmd.client import flavor_commands, image_commands
 from albatross.cmd.client import quota_commands
 from albatross.cmd.client import secgroup_commands
 
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     quota_commands.register(sub)
     flavor_commands.register(sub)
     secgroup_commands.register(sub)
+    image_commands.register(sub)
     return p
 
 
