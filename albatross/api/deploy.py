@@ -1,8 +1,9 @@
 """Assembles the WSGI pipeline: errors and request ids -> auth_token -> caller -> router."""
 from keystonemiddleware import auth_token
 
-from albatross.api.handlers import (flavors, images, jobs, keypairs, quotas, regions,
-                                    secgroups, sync_policies, versions)
+from albatross.api.handlers import (flavors, image_modes, images, jobs, keypairs, quotas,
+                                    regions, secgroups, sync_policies, versions)
+from albatross.api.handlers import addresses, rollouts
 from albatross.api.kingbird import quotas as kingbird_quotas
 from albatross.api.kingbird import sync as kingbird_sync
 from albatross.api.middleware import CallerFromToken, ErrorsAndRequestIds
@@ -13,7 +14,8 @@ from albatross.api import openapi
 
 def all_routes() -> list[Route]:
     routes = (versions.ROUTES + regions.ROUTES + jobs.ROUTES + keypairs.ROUTES + flavors.ROUTES
-              + secgroups.ROUTES + sync_policies.ROUTES + images.ROUTES
+              + secgroups.ROUTES + sync_policies.ROUTES + images.ROUTES + image_modes.ROUTES
+              + rollouts.ROUTES + addresses.ROUTES
               + quotas.ROUTES + kingbird_sync.ROUTES + kingbird_quotas.ROUTES)
     document = {}
 

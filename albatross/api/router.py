@@ -15,6 +15,13 @@ from albatross.services.caller import Caller
 _PARAM = re.compile(r"{(\w+)}")
 
 
+@dataclass(frozen=True)
+class RawBody:
+    """A handler's answer that is not JSON (e.g. a CSV export)."""
+    content_type: str
+    text: str
+
+
 @dataclass
 class Route:
     method: str
@@ -95,6 +102,11 @@ class Router:
         result = route.handler(ApiRequest(req, route, params, query, body, caller, self.rt,
                                           self.enforcer))
         status, payload = (result if isinstance(result, tuple) else (route.status, result))
+        if isinstance(payload, RawBody):
+            resp = webob.Response(status=status, charset="utf-8",
+                                  content_type=payload.content_type)
+            resp.body = payload.text.encode()
+            return resp(environ, start_response)
         resp = webob.Response(status=status, charset="utf-8",
                               content_type="application/json")
         if status != 204:

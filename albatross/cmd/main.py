@@ -6,9 +6,9 @@ import sys
 
 from albatross import log
 from albatross.cmd.client import commands as client_commands
-from albatross.cmd.client import flavor_commands, image_commands
-from albatross.cmd.client import quota_commands
-from albatross.cmd.client import secgroup_commands
+from albatross.cmd.client import flavor_commands, image_commands, image_mode_commands
+from albatross.cmd.client import quota_commands, rollout_commands
+from albatross.cmd.client import address_commands, secgroup_commands
 
 
 def _server_conf(args):
@@ -69,7 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     quota_commands.register(sub)
     flavor_commands.register(sub)
     secgroup_commands.register(sub)
-    image_commands.register(sub)
+    image = image_commands.register(sub)
+    rollout_commands.register(image)
+    image_mode_commands.register(image)
+    address_commands.register(sub)
     return p
 
 

@@ -9,7 +9,7 @@ from albatross.api.deploy import build_app
 from albatross.db import migrate
 from albatross.jobs.dispatch import CeleryDispatcher, EmbeddedDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
-from albatross.jobs.periodic import PeriodicAudits, PeriodicRebalance
+from albatross.jobs.periodic import PeriodicAddressRefresh, PeriodicAudits, PeriodicRebalance
 from albatross.jobs.worker import EmbeddedWorker
 from albatross.regions.registry import RegionRegistry
 from albatross.services.runtime import Runtime
@@ -51,6 +51,9 @@ def serve(conf) -> int:
         periodic.start()
         audits = PeriodicAudits(rt, conf.sync.audit_check_interval)
         audits.start()
+        addresses = PeriodicAddressRefresh(rt)
+        addresses.start()
+    listeners = _image_listeners(conf, rt)
     threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
     server = waitress.create_server(app, host=conf.api.bind_host, port=conf.api.bind_port,
                                     threads=conf.api.threads, ident="albatross")
@@ -62,11 +65,24 @@ def serve(conf) -> int:
     except OSError:
         pass
     finally:
+        if listeners is not None:
+            listeners.stop()
         if worker is not None:
             periodic.stop()
             audits.stop()
+            addresses.stop()
             worker.stop()
     return 0
+
+
+def _image_listeners(conf, rt):
+    """Glance notifications for auto mode, in the regions that have a transport URL."""
+    if not conf.image_sync.notification_urls:
+        return None
+    from albatross.images.notifications import Listeners
+    from albatross.services.image_auto import handle_event
+    return Listeners(conf, lambda region, event, payload: handle_event(
+        rt, region, event, payload)).start()
 
 
 def _exit_on_term(_signum, _frame):

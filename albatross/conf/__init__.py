@@ -1,10 +1,10 @@
 """oslo.config option groups, one module per group; `list_opts` feeds oslo-config-generator."""
 from oslo_config import cfg
 
-from albatross.conf import api, database, jobs, quota, regions, sync
+from albatross.conf import addresses, api, database, image_sync, jobs, quota, regions, sync
 
 CONF = cfg.CONF
-_GROUP_MODULES = (api, database, jobs, quota, regions, sync)
+_GROUP_MODULES = (api, database, jobs, quota, regions, sync, image_sync, addresses)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -1,1 +1,5 @@
-"""SQL storage: models, engine/session, and Alembic migrations under migrations/."""
+"""Persistence. Table modules outside models.py are imported here, so that Base.metadata
+(migrations, tests) always holds every table."""
+from albatross.db import addresses
+
+__all__ = ["addresses"]

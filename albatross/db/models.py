@@ -231,3 +231,58 @@ class ImageSyncSetting(Base):
     state: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the auto poller's marks
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)
+
+
+class ImageRollout(Base):
+    """A new image version copied region by region in waves, each one approved before the
+    next (unless auto_approve); `waves` holds each wave's regions, job and verification."""
+    __tablename__ = "image_rollouts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)  # later waves read as one
+    image_id: Mapped[str] = mapped_column(String(36))
+    image_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    image_owner: Mapped[str] = mapped_column(String(64))  # whose images are snapshotted
+    source_region: Mapped[str] = mapped_column(String(128))
+    waves: Mapped[list] = mapped_column(JSON, default=list)
+    auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    wave: Mapped[int] = mapped_column(Integer, default=0)
+    rollback_job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
+                                                          onupdate=utcnow)
+
+
+class RolloutEvent(Base):
+    """A rollout's history: every transition, who made it, when, and the job it started."""
+    __tablename__ = "rollout_events"
+    __table_args__ = (Index("ix_rollout_events_rollout", "rollout_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rollout_id: Mapped[str] = mapped_column(ForeignKey("image_rollouts.id",
+                                                       ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(24))
+    wave: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class RolloutSnapshot(Base):
+    """A target region's images of the owner just before a rollout's wave wrote there: what
+    its rollback restores, image by image."""
+    __tablename__ = "rollout_snapshots"
+    __table_args__ = (UniqueConstraint("rollout_id", "region", name="uq_rollout_snapshot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rollout_id: Mapped[str] = mapped_column(ForeignKey("image_rollouts.id",
+                                                       ondelete="CASCADE"))
+    region: Mapped[str] = mapped_column(String(128))
+    images: Mapped[list] = mapped_column(JSON, default=list)  # ImageState.to_dict() each
+    taken_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)

@@ -33,6 +33,7 @@ class FanOut:
         self.on_progress = on_progress
         self.read = 0
         self.error: str | None = None
+        self.source_broke = False  # the read failed (worth a retry), not a mismatch
         self.digest: str | None = None
         self._lock = threading.Lock()
 
@@ -81,6 +82,7 @@ class FanOut:
                     return  # every upload failed: stop reading
             self.error = self._verify(hasher, md5)
         except Exception as exc:  # the source broke mid-stream
+            self.source_broke = True
             self.error = f"source stream broke after {self.read} bytes: {type(exc).__name__}"
         if self.error is None:
             if held is not None:

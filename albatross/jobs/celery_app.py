@@ -10,7 +10,7 @@ from celery import Celery, signals
 from albatross.jobs.dispatch import CeleryDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
 from albatross.jobs.store import JobStore
-from albatross.jobs.periodic import PeriodicAudits, PeriodicRebalance
+from albatross.jobs.periodic import PeriodicAddressRefresh, PeriodicAudits, PeriodicRebalance
 from albatross.jobs.worker import LeaseKeeper, worker_identity
 from albatross.regions.registry import RegionRegistry
 from albatross.services.runtime import Runtime
@@ -95,4 +95,5 @@ def _start_sweeper(**_kwargs):
     PeriodicRebalance(st["runtime"], _state["conf"].quota.rebalance_interval,
                       _state["conf"].quota.all_projects).start()
     PeriodicAudits(st["runtime"], _state["conf"].sync.audit_check_interval).start()
+    PeriodicAddressRefresh(st["runtime"]).start()
     st["dispatcher"].dispatch(st["store"].due_task_ids(stale_seconds=0))

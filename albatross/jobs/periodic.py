@@ -81,6 +81,7 @@ class PeriodicAudits:
 
     def _loop(self):
         from albatross.services.images import remove_unfinished
+        from albatross.services.rollouts import advance_rollouts
         from albatross.services.sync_policies import audit_due
         while not self._stop.wait(self.check_interval):
             try:
@@ -91,3 +92,37 @@ class PeriodicAudits:
                     LOG.info("removed unfinished image copies")
             except Exception as exc:
                 LOG.warning("periodic sync work not done: %s", type(exc).__name__)
+            try:
+                advance_rollouts(self.rt)
+            except Exception as exc:
+                LOG.warning("image rollouts not advanced: %s", type(exc).__name__)
+            try:
+                from albatross.services.image_auto import poll_auto
+                poll_auto(self.rt)
+            except Exception as exc:
+                LOG.warning("image auto poll not done: %s", type(exc).__name__)
+
+
+class PeriodicAddressRefresh:
+    """Keeps the address inventories in use current ([addresses] refresh_interval), in its
+    own thread: a long full read never delays audits."""
+
+    def __init__(self, rt):
+        self.rt = rt
+        self._stop = threading.Event()
+
+    def start(self):
+        if self.rt.conf.addresses.refresh_interval > 0:
+            threading.Thread(target=self._loop, name="periodic-addresses",
+                             daemon=True).start()
+
+    def stop(self):
+        self._stop.set()
+
+    def _loop(self):
+        from albatross.services.addresses import refresh_due
+        while not self._stop.wait(min(self.rt.conf.addresses.refresh_interval, 30)):
+            try:
+                refresh_due(self.rt)
+            except Exception as exc:
+                LOG.warning("address inventories not refreshed: %s", type(exc).__name__)

@@ -28,8 +28,12 @@ PROGRESS_EVERY = 1.0  # seconds between progress writes per task
 LOCK_TTL = 3600.0
 
 
-class CopyFailed(Exception):
-    """The bytes did not arrive intact; the half copy was removed."""
+class CopyFailed(RegionsFailed):
+    """The bytes did not arrive intact; the half copy was removed. A RegionsFailed so that
+    the task's error says why; final unless the source's stream broke (a retry may work)."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message, transient)
 
 
 @dataclass
@@ -38,6 +42,12 @@ class Target:
     plan: Plan
     image_id: str | None = None   # the copy's id once its record exists
     created: bool = False
+
+
+def lock_name(image_id: str, region: str) -> str:
+    """The lease that serialises everything written for one image in one region (copies
+    and the janitor of unfinished ones)."""
+    return f"{RESOURCE}:{image_id}:{region}"
 
 
 def _mappings(ctx: TaskContext, source: ImageState) -> MappingStore:
@@ -111,7 +121,7 @@ class ImageReconciler(Reconciler):
         try:
             results: dict[str, Outcome | Exception] = {}
             for ctx in ctxs:
-                name = f"{RESOURCE}:{ctx.resource}:{ctx.target_region}"
+                name = lock_name(ctx.resource, ctx.target_region)
                 if locks.acquire(ctx.db_url, name, ctx.task_id, LOCK_TTL):
                     held.append((ctx, name))
                 else:
@@ -173,7 +183,9 @@ class ImageReconciler(Reconciler):
             calls = glance.update_fields(ctx.registry.connection(ctx.target_region),
                                          current.id, plan.details["changes"],
                                          plan.details["removed"])
-        _mappings(ctx, source).put(source.id, current.id, created=False, task_id=ctx.task_id)
+        # details={}: an adopted copy is no longer a leftover for the janitor
+        _mappings(ctx, source).put(source.id, current.id, created=False, task_id=ctx.task_id,
+                                   details={})
         return Outcome(plan.action, bool(calls), current.id, created=False, details={
             "same_id": current.id == source.id, "bytes": 0,
             "metadata_changed": sorted(plan.details.get("changes", {}))
@@ -187,6 +199,8 @@ class ImageReconciler(Reconciler):
         if plan.action == "fill":
             t.image_id = plan.current.id
             t.created = True
+            _mappings(ctx, source).put(source.id, t.image_id, created=True,
+                                       task_id=ctx.task_id, details={})
             return
         if plan.action == "recreate":
             glance.delete_image(conn, plan.current.id)
@@ -201,7 +215,9 @@ class ImageReconciler(Reconciler):
             # Glance never reuses an id, not even a deleted one's: take a new one
             t.image_id = glance.create_record(conn, fields, image_id=None, owner=source.owner)
         t.created = True
-        _mappings(ctx, source).put(source.id, t.image_id, created=True, task_id=ctx.task_id)
+        # details={}: this record is in use again, not the unfinished one the janitor removes
+        _mappings(ctx, source).put(source.id, t.image_id, created=True, task_id=ctx.task_id,
+                                   details={})
 
     def _copy(self, targets: list[Target]) -> dict[str, Outcome | Exception]:
         results: dict[str, Outcome | Exception] = {}
@@ -237,16 +253,16 @@ class ImageReconciler(Reconciler):
         finally:
             response.close()
         for region, t in by_region.items():
-            results[t.ctx.task_id] = self._finish(t, uploads.get(region), fan.error)
+            results[t.ctx.task_id] = self._finish(t, uploads.get(region), fan)
         return results
 
-    def _finish(self, t: Target, upload_result, stream_error: str | None):
-        ctx, source = t.ctx, t.plan.desired
+    def _finish(self, t: Target, upload_result, fan: FanOut):
+        ctx, source, stream_error = t.ctx, t.plan.desired, fan.error
         if isinstance(upload_result, Exception) or stream_error:
             self._discard(t)
             if stream_error or isinstance(upload_result, StreamAborted):
                 return CopyFailed(f"{ctx.target_region}: copy aborted and removed: "
-                                  f"{stream_error or upload_result}")
+                                  f"{stream_error or upload_result}", fan.source_broke)
             return upload_result
         conn = ctx.registry.connection(ctx.target_region)
         copy = glance.read_image(conn, t.image_id)

@@ -2,6 +2,7 @@
 importing one reconciler module never imports all of them (no import cycles)."""
 from albatross.reconcilers.base import Reconciler
 from albatross.reconcilers.flavors import FlavorReconciler
+from albatross.reconcilers.image_rollback import ImageRollbackReconciler
 from albatross.reconcilers.images import ImageReconciler
 from albatross.reconcilers.keypair_sets import KeypairSetReconciler
 from albatross.reconcilers.keypairs import KeypairReconciler
@@ -10,4 +11,4 @@ from albatross.reconcilers.secgroups import SecurityGroupReconciler
 
 RECONCILERS: dict[str, Reconciler] = {r.resource_type: r for r in (
     KeypairReconciler(), KeypairSetReconciler(), FlavorReconciler(), QuotaReconciler(),
-    SecurityGroupReconciler(), ImageReconciler())}
+    SecurityGroupReconciler(), ImageReconciler(), ImageRollbackReconciler())}

@@ -9,6 +9,7 @@ from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
 from albatross.images import meta
 from albatross.jobs import states
 from albatross.regions import images as glance
+from albatross.services import image_modes
 from albatross.services import images as image_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -34,7 +35,9 @@ def _find_source(rt: Runtime, caller: Caller, image_id: str, region: str,
     if source:
         region_service.require_regions(rt, [source], "source_region")
         return source, image_service.read_visible(rt, caller, source, image_id, "image_id")
-    for name in region_service.region_names(rt):
+    # the image's sync setting names where it comes from: look there first
+    preferred = image_modes.default_source(rt, caller, image_id)
+    for name in sorted(region_service.region_names(rt), key=lambda r: r != preferred):
         if name == region:
             continue
         try:

@@ -1,18 +1,21 @@
 """Image sync: who may copy which image (Glance's visibility rules, read with the service's
 own credentials), the source snapshot, and jobs of one task per (image, target region) that
 the workers serve as one download fanned out to every target."""
+import uuid
 from dataclasses import dataclass
 
 from keystoneauth1 import exceptions as ks_exc
 from sqlalchemy import delete, select
 from openstack import exceptions as sdk_exc
 
+from albatross.db import locks
 from albatross.db.engine import session_scope
 from albatross.db.models import ResourceMapping
 from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
 from albatross.images import meta
 from albatross.images.meta import ImageState
 from albatross.jobs.store import TaskSpec
+from albatross.reconcilers import images as image_copies
 from albatross.regions import images as glance
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
@@ -107,17 +110,33 @@ def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "a
 
 def remove_unfinished(rt: Runtime) -> int:
     """Delete the half copies a failed copy could not remove (its region was down then);
-    returns how many were removed. Run periodically."""
+    returns how many were removed. Run periodically. Each under the copy's own lease and
+    only if its mapping still names that half copy: a retry may have taken the record over
+    (filled or recreated it) since, and its copy must not be removed."""
+    db_url, owner = rt.store.db_url, f"janitor-{uuid.uuid4().hex[:8]}"
+    with session_scope(db_url) as s:
+        rows = [(r.id, r.source_key, r.target_region, r.target_id)
+                for r in s.scalars(select(ResourceMapping).where(
+                    ResourceMapping.resource_type == "image"))
+                if (r.details or {}).get("unfinished")]
     removed = 0
-    with session_scope(rt.store.db_url) as s:
-        rows = [r for r in s.scalars(select(ResourceMapping).where(
-            ResourceMapping.resource_type == "image")) if (r.details or {}).get("unfinished")]
-    for row in rows:
+    for row_id, image_id, region, target_id in rows:
+        name = image_copies.lock_name(image_id, region)
+        if not locks.acquire(db_url, name, owner, 300):
+            continue  # a copy is at work there: it deals with the record itself
         try:
-            glance.delete_image(rt.registry.connection(row.target_region), row.target_id)
+            with session_scope(db_url) as s:
+                row = s.get(ResourceMapping, row_id)
+                still = row is not None and row.target_id == target_id and \
+                    (row.details or {}).get("unfinished")
+            if not still:
+                continue
+            glance.delete_image(rt.registry.connection(region), target_id)
+            with session_scope(db_url) as s:
+                s.execute(delete(ResourceMapping).where(ResourceMapping.id == row_id))
+            removed += 1
         except Exception:  # still down: next time
             continue
-        with session_scope(rt.store.db_url) as s:
-            s.execute(delete(ResourceMapping).where(ResourceMapping.id == row.id))
-        removed += 1
+        finally:
+            locks.release(db_url, name, owner)
     return removed

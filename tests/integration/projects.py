@@ -78,6 +78,12 @@ class Project:
                 for kp in list(conn.compute.keypairs(user_id=uid)):
                     conn.compute.delete_keypair(kp.name, user_id=uid)
             conn.network.delete_quota(self.id)  # first: listing may create a default group
+            for fip in list(conn.network.ips(project_id=self.id)):
+                conn.network.delete_ip(fip)
+            for port in list(conn.network.ports(project_id=self.id)):
+                conn.network.delete_port(port)
+            for net in list(conn.network.networks(project_id=self.id)):
+                conn.network.delete_network(net)   # its subnets go with it
             for sg in list(conn.network.security_groups(project_id=self.id)):
                 conn.network.delete_security_group(sg)   # Neutron's auto-made default
             for ag in list(conn.network.address_groups(project_id=self.id)):

@@ -101,3 +101,32 @@ def test_secgroup_policy_and_drift_commands(devcloud, albatross, users, regions)
             for g in list(net.security_groups(project_id=demo.project_id)):
                 if g.name == name:
                     net.delete_security_group(g.id)
+
+
+def test_address_commands(devcloud, albatross, users, regions):
+    demo = users["demo"]
+    made = []
+    try:
+        for region in regions[:2]:
+            net = demo.conn(region).network.create_network(name=f"cli-addr-{os.getpid()}")
+            made.append((region, net))
+            subnet = demo.conn(region).network.create_subnet(
+                network_id=net.id, cidr="10.91.0.0/24", ip_version=4)
+            demo.conn(region).network.create_port(
+                network_id=net.id, fixed_ips=[{"subnet_id": subnet.id,
+                                               "ip_address": "10.91.0.9"}])
+        out = cli(devcloud, albatross, "address", "find", "10.91.0.9", "--max-age", "0")
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert regions[0] in out.stdout and regions[1] in out.stdout
+        out = cli(devcloud, albatross, "address", "conflicts", "-f", "json")
+        kinds = {c["kind"] for c in json.loads(out.stdout)}
+        assert out.returncode == 4 and {"subnet-overlap", "fixed-ip"} <= kinds
+        out = cli(devcloud, albatross, "address", "export", "--export", "csv")
+        assert out.returncode == 0 and out.stdout.startswith("kind,region")
+        assert "10.91.0.9" in out.stdout
+    finally:
+        for region, net in made:
+            conn = demo.conn(region).network
+            for port in list(conn.ports(network_id=net.id)):
+                conn.delete_port(port)
+            conn.delete_network(net)

@@ -2,11 +2,13 @@
 policy.yaml (`oslopolicy-sample-generator --namespace albatross` lists them)."""
 import itertools
 
-from albatross.api.policies import (base, flavors, images, jobs, keypairs, quotas, regions,
-                                    secgroups, sync_policies)
+from albatross.api.policies import (base, flavors, image_modes, images, jobs, keypairs,
+                                    quotas, regions, secgroups, sync_policies)
+from albatross.api.policies import addresses, rollouts
 
 
 def list_rules():
     return list(itertools.chain(base.RULES, regions.RULES, jobs.RULES, keypairs.RULES,
                                 flavors.RULES, quotas.RULES, secgroups.RULES,
-                                sync_policies.RULES, images.RULES))
+                                sync_policies.RULES, images.RULES,
+                                image_modes.RULES, rollouts.RULES, addresses.RULES))

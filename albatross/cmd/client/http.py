@@ -24,10 +24,10 @@ class AlbatrossClient:
         self.url = (url or os.environ.get("ALBATROSS_URL") or self.session.get_endpoint(
             service_type=SERVICE_TYPE, interface="public")).rstrip("/")
 
-    def request(self, method: str, path: str, body=None, params=None):
+    def request(self, method: str, path: str, body=None, params=None, text: bool = False):
         resp = self.session.request(self.url + path, method, json=body, params=params,
                                     raise_exc=False,
-                                    headers={"Accept": "application/json"})
+                                    headers={"Accept": "*/*" if text else "application/json"})
         if resp.status_code >= 400:
             try:
                 err = resp.json()["error"]
@@ -36,10 +36,17 @@ class AlbatrossClient:
                 raise ApiError(resp.status_code, resp.text[:500])
         if resp.status_code == 204 or not resp.content:
             return None
-        return json.loads(resp.content)
+        return resp.text if text else json.loads(resp.content)
 
     def get(self, path, **params):
         return self.request("GET", path, params=params or None)
+
+    def get_text(self, path, **params) -> str:
+        """A non-JSON answer (e.g. a CSV export), as text."""
+        return self.request("GET", path, params=params or None, text=True)
+
+    def put(self, path, body=None):
+        return self.request("PUT", path, body=body)
 
     def post(self, path, body=None):
         return self.request("POST", path, body=body)

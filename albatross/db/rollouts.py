@@ -1,0 +1,66 @@
+"""Image rollouts, their history and the snapshots their rollbacks restore."""
+from sqlalchemy import select, update
+
+from albatross.db.engine import session_scope
+from albatross.db.models import ImageRollout, RolloutEvent, RolloutSnapshot, utcnow
+
+
+class RolloutStore:
+    def __init__(self, db_url: str):
+        self.db_url = db_url
+
+    def create(self, event: RolloutEvent, **fields) -> ImageRollout:
+        """The rollout and its first history entry in one transaction."""
+        with session_scope(self.db_url) as s:
+            rollout = ImageRollout(**fields)
+            s.add(rollout)
+            s.flush()
+            event.rollout_id = rollout.id
+            s.add(event)
+            return rollout
+
+    def get(self, rollout_id: str) -> ImageRollout | None:
+        with session_scope(self.db_url) as s:
+            return s.get(ImageRollout, rollout_id)
+
+    def find(self, project_id: str | None = None,
+             states: tuple[str, ...] | None = None) -> list[ImageRollout]:
+        """Newest first."""
+        with session_scope(self.db_url) as s:
+            q = select(ImageRollout).order_by(ImageRollout.created_at.desc(), ImageRollout.id)
+            if project_id is not None:
+                q = q.where(ImageRollout.project_id == project_id)
+            if states is not None:
+                q = q.where(ImageRollout.state.in_(states))
+            return list(s.scalars(q))
+
+    def save(self, rollout_id: str, events: list[RolloutEvent], **values) -> None:
+        """New values and the history entries that explain them, together."""
+        with session_scope(self.db_url) as s:
+            if values:
+                s.execute(update(ImageRollout).where(ImageRollout.id == rollout_id)
+                          .values(updated_at=utcnow(), **values))
+            for e in events:
+                e.rollout_id = rollout_id
+                s.add(e)
+
+    def events(self, rollout_id: str) -> list[RolloutEvent]:
+        with session_scope(self.db_url) as s:
+            return list(s.scalars(select(RolloutEvent).where(
+                RolloutEvent.rollout_id == rollout_id).order_by(RolloutEvent.id)))
+
+    def put_snapshot(self, rollout_id: str, region: str, images: list[dict]) -> None:
+        """Replace the region's snapshot (a wave whose start is retried takes it again: the
+        rollout has written nothing there yet)."""
+        with session_scope(self.db_url) as s:
+            row = s.scalars(select(RolloutSnapshot).filter_by(
+                rollout_id=rollout_id, region=region)).first()
+            if row is None:
+                s.add(RolloutSnapshot(rollout_id=rollout_id, region=region, images=images))
+            else:
+                row.images, row.taken_at = images, utcnow()
+
+    def snapshots(self, rollout_id: str) -> dict[str, list[dict]]:
+        with session_scope(self.db_url) as s:
+            return {r.region: r.images for r in s.scalars(select(RolloutSnapshot).where(
+                RolloutSnapshot.rollout_id == rollout_id).order_by(RolloutSnapshot.id))}

@@ -1,0 +1,80 @@
+"""Auto mode's decisions, pure so that a property test can hold them to their promise: an image
+whose effective mode is not auto is never copied or deleted; every auto image whose targets lack
+an identical copy gets exactly one sync, unless a copy job for it still runs."""
+from dataclasses import dataclass, field
+
+from albatross.images import meta
+from albatross.images.meta import ImageState
+from albatross.images.modes import AUTO, Effective
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A source image the poller or a notification brought up, with what its targets hold."""
+    image: ImageState
+    setting: Effective
+    targets: tuple[str, ...]                       # resolved target regions
+    copies: dict = field(default_factory=dict)     # region -> ImageState | None
+    references: dict = field(default_factory=dict)  # region -> {source id: copy id} (AMI)
+
+
+@dataclass(frozen=True)
+class Order:
+    image_id: str
+    source_region: str
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MappedCopy:
+    """A copy the mapping table knows of (Albatross made it or adopted it)."""
+    source_id: str
+    target_region: str
+    target_id: str
+    created_by_albatross: bool
+
+
+def identical(source: ImageState, copy: ImageState | None, references: dict) -> bool:
+    """An ACTIVE copy with the same bytes and nothing for the reconciler's update to do."""
+    if copy is None or copy.status != "active" or not copy.same_bytes(source):
+        return False
+    changes, removed = meta.metadata_patch(meta.desired_fields(source, references), copy.fields)
+    return not changes and not removed and copy.hidden == source.hidden
+
+
+def decide(candidates: list[Candidate], busy: set[str]) -> tuple[list[Order], list[str]]:
+    """(syncs to start, image ids deferred because their copy job still runs). One order per
+    image, naming only the targets that lack an identical copy."""
+    orders, deferred, seen = [], [], set()
+    for c in candidates:
+        image = c.image
+        if image.id in seen or c.setting.mode != AUTO or not c.setting.complete \
+                or image.status != "active":
+            continue
+        seen.add(image.id)
+        missing = tuple(t for t in c.targets if t != c.setting.source_region and not identical(
+            image, c.copies.get(t), c.references.get(t, {})))
+        if not missing:
+            continue
+        if image.id in busy:
+            deferred.append(image.id)
+            continue
+        orders.append(Order(image.id, c.setting.source_region, missing))
+    return orders, deferred
+
+
+def deletions(mapped: list[MappedCopy], present: set[str],
+              settings: dict[str, Effective], targets: dict[str, tuple[str, ...]]
+              ) -> list[MappedCopy]:
+    """Copies to delete because their source is gone: only under an auto setting that asks for
+    deletes, only in that setting's targets, and only copies Albatross itself created.
+    `settings`/`targets` are by source image id."""
+    out = []
+    for m in mapped:
+        setting = settings.get(m.source_id)
+        if m.source_id in present or setting is None or setting.mode != AUTO \
+                or not setting.propagate_deletes or not m.created_by_albatross \
+                or m.target_region not in targets.get(m.source_id, ()):
+            continue
+        out.append(m)
+    return out

@@ -1,0 +1,50 @@
+"""Neutron reads for the address inventory: a project's subnets, ports, floating IPs and
+router gateways in one region, five list calls. `changed_since` (Neutron's timestamp
+extension) narrows a refresh to what changed; deletions need a full read."""
+from albatross.addresses.model import FloatingIP, Port, RouterGateway, Subnet
+
+
+def _since(changed_since: str | None) -> dict:
+    return {"changed_since": changed_since} if changed_since else {}
+
+
+def read_subnets(conn, region: str, project_id: str, changed_since=None) -> list[Subnet]:
+    return [Subnet(region, s.project_id, s.network_id, s.id, s.cidr, s.ip_version,
+                   s.gateway_ip,
+                   tuple((p["start"], p["end"]) for p in (s.allocation_pools or ())),
+                   s.subnet_pool_id, None)
+            for s in conn.network.subnets(project_id=project_id, **_since(changed_since))]
+
+
+def read_ports(conn, region: str, project_id: str, changed_since=None) -> list[Port]:
+    return [Port(region, p.project_id, p.network_id, p.id, p.mac_address,
+                 tuple((ip["subnet_id"], ip["ip_address"]) for ip in (p.fixed_ips or ())),
+                 p.device_owner or "", p.device_id or "")
+            for p in conn.network.ports(project_id=project_id, **_since(changed_since))]
+
+
+def read_floating_ips(conn, region: str, project_id: str | None,
+                      changed_since=None) -> list[FloatingIP]:
+    query = {"project_id": project_id} if project_id else {}
+    return [FloatingIP(region, f.project_id, f.id, f.floating_ip_address, f.fixed_ip_address,
+                       f.port_id, f.floating_network_id)
+            for f in conn.network.ips(**query, **_since(changed_since))]
+
+
+def read_router_gateways(conn, region: str, project_id: str | None) -> list[RouterGateway]:
+    query = {"project_id": project_id} if project_id else {}
+    out = []
+    for r in conn.network.routers(**query):
+        gw = r.external_gateway_info or {}
+        if gw.get("network_id"):
+            out.append(RouterGateway(region, r.project_id, r.id, gw["network_id"], tuple(
+                ip["ip_address"] for ip in gw.get("external_fixed_ips") or ())))
+    return out
+
+
+def read_inventory(conn, region: str, project_id: str) -> dict[str, list]:
+    """Everything of the project in the region (a full read)."""
+    return {"subnets": read_subnets(conn, region, project_id),
+            "ports": read_ports(conn, region, project_id),
+            "floating_ips": read_floating_ips(conn, region, project_id),
+            "router_gateways": read_router_gateways(conn, region, project_id)}

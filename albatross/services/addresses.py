@@ -1,0 +1,294 @@
+"""The global address view of a project: the inventory kept current from every region's
+Neutron, searches, conflicts, usage, and CIDR allocation from the project's address plan."""
+import csv
+import dataclasses
+import datetime
+import io
+import ipaddress
+import logging
+import time
+
+from openstack import exceptions as sdk_exc
+
+from albatross.addresses import allocator, conflicts
+from albatross.addresses.ip import parse_cidr
+from albatross.db import locks
+from albatross.db.addresses import AddressStore
+from albatross.db.models import utcnow
+from albatross.exceptions import BadRequest, Conflict, NotFound, UpstreamUnavailable
+from albatross.regions import addresses as neutron
+from albatross.services import regions as region_service
+from albatross.services.runtime import Runtime
+
+LOG = logging.getLogger(__name__)
+KINDS = ("subnet", "port", "floating_ip", "router_gateway")
+
+
+def _iso(dt):
+    return dt.isoformat(timespec="seconds") + "Z" if dt else None
+
+
+def refresh(rt: Runtime, project_id: str, *, incremental: bool = False) -> dict[str, str]:
+    """Read the project's objects from every region at once and store them; returns
+    region -> "ok" or why it failed (a failed region keeps its last rows and their seen_at).
+    Incremental reads only what changed since the last read (Neutron's changed_since) and
+    cannot see deletions: a full read every [addresses] full_refresh_every reads does."""
+    store = AddressStore(rt.store.db_url)
+    last = {r.region: r for r in store.refreshes(project_id)}
+    names = region_service.region_names(rt)
+
+    def read(region):
+        conn = rt.registry.connection(region)
+        state = last.get(region)
+        since = state.incremental_at if (incremental and state and state.full_at) else None
+        if since is None:
+            return True, neutron.read_inventory(conn, region, project_id)
+        stamp = (since - datetime.timedelta(seconds=5)).isoformat(timespec="seconds")
+        return False, {"subnets": neutron.read_subnets(conn, region, project_id, stamp),
+                       "ports": neutron.read_ports(conn, region, project_id, stamp),
+                       "floating_ips": neutron.read_floating_ips(conn, region, project_id,
+                                                                 stamp),
+                       "router_gateways": neutron.read_router_gateways(conn, region,
+                                                                       project_id)}
+
+    out = {}
+    for region, result in rt.registry.fan_out(read, names).items():
+        if isinstance(result, Exception):
+            message = f"{type(result).__name__}: {result}"[:500]
+            store.failed(project_id, region, message)
+            out[region] = message
+        else:
+            full, inventory = result
+            store.replace(project_id, region, inventory, full=full)
+            out[region] = "ok"
+    return out
+
+
+def _current(rt: Runtime, project_id: str, max_age: float | None) -> dict[str, list]:
+    """The stored inventory, refreshed first when it is older than `max_age` seconds."""
+    store = AddressStore(rt.store.db_url)
+    if max_age is not None:
+        states = store.refreshes(project_id)
+        oldest = min((s.incremental_at for s in states if s.incremental_at), default=None)
+        if not states or oldest is None or \
+                utcnow() - oldest > datetime.timedelta(seconds=max_age):
+            refresh(rt, project_id, incremental=bool(states))
+    return store.load(project_id)
+
+
+def rows(inventory: dict[str, list]) -> list[dict]:
+    """One row per address (a port with two fixed IPs is two rows), for tables and CSV."""
+    out = []
+    for subnet, seen in inventory["subnet"]:
+        out.append({"kind": "subnet", "region": subnet.region, "network_id": subnet.network_id,
+                    "object_id": subnet.subnet_id, "address": subnet.cidr,
+                    "ip_version": subnet.ip_version, "mac": None, "device_owner": None,
+                    "device_id": None, "seen_at": _iso(seen)})
+    for port, seen in inventory["port"]:
+        for subnet_id, ip in port.fixed_ips or (("", None),):
+            out.append({"kind": "fixed_ip", "region": port.region,
+                        "network_id": port.network_id, "object_id": port.port_id,
+                        "address": ip, "ip_version": 6 if ip and ":" in ip else 4,
+                        "mac": port.mac, "device_owner": port.device_owner,
+                        "device_id": port.device_id, "seen_at": _iso(seen)})
+    for fip, seen in inventory["floating_ip"]:
+        out.append({"kind": "floating_ip", "region": fip.region,
+                    "network_id": fip.floating_network_id, "object_id": fip.fip_id,
+                    "address": fip.floating_ip, "ip_version": 6 if ":" in fip.floating_ip
+                    else 4, "mac": None, "device_owner": "floating_ip",
+                    "device_id": fip.port_id, "fixed_ip": fip.fixed_ip, "seen_at": _iso(seen)})
+    for gw, seen in inventory["router_gateway"]:
+        for ip in gw.ips:
+            out.append({"kind": "public", "region": gw.region, "network_id": gw.network_id,
+                        "object_id": gw.router_id, "address": ip,
+                        "ip_version": 6 if ":" in ip else 4, "mac": None,
+                        "device_owner": "router_gateway", "device_id": gw.router_id,
+                        "seen_at": _iso(seen)})
+    return sorted(out, key=lambda r: (r["region"], r["kind"], str(r["address"]),
+                                      r["object_id"]))
+
+
+def _filtered(table: list[dict], filters: dict) -> list[dict]:
+    for key in ("region", "network_id", "ip_version", "kind"):
+        if filters.get(key) is not None:
+            table = [r for r in table if r[key] == filters[key]]
+    return table
+
+
+def addresses(rt: Runtime, project_id: str, filters: dict, max_age: float) -> list[dict]:
+    return _filtered(rows(_current(rt, project_id, max_age)), filters)
+
+
+def as_csv(table: list[dict]) -> str:
+    columns = ["kind", "region", "network_id", "object_id", "address", "ip_version", "mac",
+               "device_owner", "device_id", "fixed_ip", "seen_at"]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table)
+    return buf.getvalue()
+
+
+def find(rt: Runtime, project_id: str, *, ip: str | None, mac: str | None,
+         max_age: float) -> list[dict]:
+    """Who uses this address: every row holding the IP (or inside a subnet's CIDR, for the
+    subnet rows) or the MAC."""
+    table = rows(_current(rt, project_id, max_age))
+    if mac:
+        return [r for r in table if r["mac"] and r["mac"].lower() == mac.lower()]
+    target = ipaddress.ip_address(ip)
+    hits = []
+    for r in table:
+        if r["kind"] == "subnet":
+            if ipaddress.ip_network(r["address"]).version == target.version and \
+                    target in ipaddress.ip_network(r["address"]):
+                hits.append(r)
+        elif r["address"] and ipaddress.ip_address(r["address"]) == target:
+            hits.append(r)
+    return hits
+
+
+def project_conflicts(rt: Runtime, project_id: str, max_age: float) -> list[dict]:
+    inv = _current(rt, project_id, max_age)
+    plan = AddressStore(rt.store.db_url).plan(project_id)
+    found = conflicts.find_conflicts([s for s, _ in inv["subnet"]],
+                                     [p for p, _ in inv["port"]],
+                                     [f for f, _ in inv["floating_ip"]],
+                                     [g for g, _ in inv["router_gateway"]],
+                                     groups=plan.groups if plan else None)
+    return [dataclasses.asdict(c) for c in found]
+
+
+def summary(rt: Runtime, project_id: str, max_age: float) -> list[dict]:
+    inv = _current(rt, project_id, max_age)
+    usage = allocator.subnet_usage([s for s, _ in inv["subnet"]], [p for p, _ in inv["port"]])
+    return [dataclasses.asdict(u) for u in usage]
+
+
+def external(rt: Runtime) -> dict:
+    """Admin: floating and router gateway addresses of every project, read live from every
+    region, and the duplicates among them."""
+    names = region_service.region_names(rt)
+
+    def read(region):
+        conn = rt.registry.connection(region)
+        return (neutron.read_floating_ips(conn, region, None),
+                neutron.read_router_gateways(conn, region, None))
+
+    fips, gateways, failed = [], [], {}
+    for region, result in rt.registry.fan_out(read, names).items():
+        if isinstance(result, Exception):
+            failed[region] = type(result).__name__
+        else:
+            fips += result[0]
+            gateways += result[1]
+    return {"floating_ips": [dataclasses.asdict(f) for f in fips],
+            "router_gateways": [dataclasses.asdict(g) for g in gateways],
+            "conflicts": [dataclasses.asdict(c)
+                          for c in conflicts.external_ip_duplicates(fips, gateways)],
+            "unreachable": failed}
+
+
+# ---- plans and allocation ------------------------------------------------------------------
+def get_plan(rt: Runtime, project_id: str) -> dict:
+    plan = AddressStore(rt.store.db_url).plan(project_id)
+    if plan is None:
+        raise NotFound(f"project {project_id} has no address plan", field="project_id")
+    return {"project_id": project_id, "supernets": plan.supernets, "groups": plan.groups}
+
+
+def set_plan(rt: Runtime, project_id: str, supernets: list[str], groups: dict) -> dict:
+    for i, cidr in enumerate(supernets):
+        try:
+            ipaddress.ip_network(cidr, strict=True)  # host bits set: a typo, not a plan
+            parse_cidr(cidr)
+        except ValueError as exc:
+            raise BadRequest(f"supernets[{i}]: {exc}", field=f"supernets[{i}]")
+    AddressStore(rt.store.db_url).set_plan(project_id, supernets, groups)
+    return get_plan(rt, project_id)
+
+
+def allocate(rt: Runtime, project_id: str, *, region: str, network_id: str, prefixlen: int,
+             ip_version: int, name: str | None) -> dict:
+    """The next free CIDR of the plan that overlaps nothing in any region of the network's
+    connectivity group, created as a subnet in `region`. One allocation per project at a
+    time (a DB lease); the used space is read live from every region under that lease, plus
+    reservations being created, so two concurrent requests never get overlapping CIDRs."""
+    region_service.require_regions(rt, [region], "region")
+    store = AddressStore(rt.store.db_url)
+    plan = store.plan(project_id)
+    if plan is None or not plan.supernets:
+        raise Conflict(f"project {project_id} has no address plan; PUT one first",
+                       field="project_id")
+    lock, owner = f"address-plan:{project_id}", f"alloc:{utcnow().timestamp()}:{id(store)}"
+    if not _acquire(rt, lock, owner):
+        raise UpstreamUnavailable("another allocation of this project is running; try again",
+                                  field="project_id")
+    try:
+        group = conflicts.group_of(network_id, project_id, plan.groups)
+        live = refresh(rt, project_id)
+        down = [r for r, state in live.items() if state != "ok"]
+        if down:
+            raise UpstreamUnavailable(f"cannot check the address space of {', '.join(down)}: "
+                                      "allocation needs every region", field="region")
+        subnets = [s for s, _ in store.load(project_id, ["subnet"])["subnet"]
+                   if conflicts.group_of(s.network_id, s.project_id, plan.groups) == group]
+        used = [s.cidr for s in subnets] + [a.cidr for a in store.reserved(project_id)]
+        try:
+            cidr = allocator.next_free_cidr(plan.supernets, prefixlen, used, ip_version)
+        except allocator.PlanFull as exc:
+            raise Conflict(str(exc), field="prefix_length")
+        except ValueError as exc:
+            raise BadRequest(str(exc), field="prefix_length")
+        reservation = store.reserve(project_id=project_id, region=region,
+                                    network_id=network_id, cidr=cidr, ip_version=ip_version)
+    finally:
+        locks.release(rt.store.db_url, lock, owner)
+    try:
+        subnet = rt.registry.connection(region).network.create_subnet(
+            network_id=network_id, cidr=cidr, ip_version=ip_version, project_id=project_id,
+            name=name or f"albatross-{cidr}")
+    except Exception as exc:
+        store.settle(reservation.id, error=f"{type(exc).__name__}: {exc}"[:500])
+        status = getattr(exc, "status_code", None)
+        if isinstance(exc, sdk_exc.HttpException) and status and 400 <= status < 500:
+            raise BadRequest(f"{region} refused the subnet {cidr}: "
+                             f"{exc.details or exc.message}", field="network_id")
+        raise UpstreamUnavailable(f"{region} could not create the subnet {cidr}: "
+                                  f"{type(exc).__name__}", field="region")
+    store.settle(reservation.id, subnet_id=subnet.id)
+    refresh(rt, project_id, incremental=True)
+    return {"cidr": cidr, "region": region, "network_id": network_id,
+            "subnet_id": subnet.id, "ip_version": ip_version, "group": group}
+
+
+def _acquire(rt: Runtime, name: str, owner: str, wait: float = 30.0) -> bool:
+    deadline = time.monotonic() + wait
+    while not locks.acquire(rt.store.db_url, name, owner, 120.0):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def refresh_due(rt: Runtime) -> int:
+    """Keep the inventories that are in use current: an incremental read every [addresses]
+    refresh_interval, a full one every full_refresh_interval. Returns projects read."""
+    interval = rt.conf.addresses.refresh_interval
+    if interval <= 0:
+        return 0
+    now = utcnow()
+    full_every = datetime.timedelta(seconds=rt.conf.addresses.full_refresh_interval)
+    by_project: dict[str, list] = {}
+    for state in AddressStore(rt.store.db_url).refreshes():
+        by_project.setdefault(state.project_id, []).append(state)
+    done = 0
+    for project_id, states in by_project.items():
+        latest = max((s.incremental_at for s in states if s.incremental_at), default=None)
+        if latest and now - latest < datetime.timedelta(seconds=interval):
+            continue
+        oldest_full = min((s.full_at for s in states if s.full_at), default=None)
+        full = oldest_full is None or now - oldest_full >= full_every
+        refresh(rt, project_id, incremental=not full)
+        done += 1
+    return done

@@ -1,0 +1,310 @@
+"""Auto mode: new and changed images of a project are copied to its targets without a request.
+
+The poller (every [sync] audit_check_interval) lists each auto project's images in the source
+region changed since the last look (Glance's `updated_at=gte:` filter), compares the auto ones
+with their copies and starts image sync jobs (origin "auto"); every
+[image_sync] full_scan_interval it looks at all of them, which also catches up copies whose
+job failed. A Glance notification runs the same decision for one image at once. A lease per
+project keeps a poller on another server and the notification listener from deciding twice."""
+import contextlib
+import hashlib
+import json
+import logging
+import time
+import uuid
+from collections import defaultdict
+
+from albatross.db import locks
+from albatross.db.image_settings import ProjectSettings, SettingStore, as_setting
+from albatross.db.mappings import MappingStore
+from albatross.images import auto
+from albatross.images.meta import ImageState, state_from_raw
+from albatross.images.modes import AUTO, Effective, resolve
+from albatross.regions import images as glance
+from albatross.services import images as image_service
+from albatross.services import regions as region_service
+from albatross.services.caller import Caller
+from albatross.services.runtime import Runtime
+
+LOG = logging.getLogger(__name__)
+LOCK_TTL = 300.0
+ID_CHUNK = 50   # ids per `id=in:` filter: keeps the URL short
+RECENT_JOBS = 10
+EVENT_LOCK_WAIT = 10.0
+UPLOADS = ("image.upload", "image.activate")
+UPLOAD_SAVE_WAIT = 15.0
+
+
+# ---- Glance reads --------------------------------------------------------------------------
+def _raws(conn, **filters) -> list[dict]:
+    """Hidden images too: Glance leaves them out of a listing unless asked for them."""
+    return [glance.raw_image(img) for hidden in (False, True)
+            for img in conn.image.images(is_hidden=hidden, **filters)]
+
+
+def _by_ids(conn, ids) -> dict[str, dict]:
+    ids = sorted(set(ids))
+    out = {}
+    for i in range(0, len(ids), ID_CHUNK):
+        for raw in _raws(conn, id="in:" + ",".join(ids[i:i + ID_CHUNK])):
+            out[raw["id"]] = raw
+    return out
+
+
+def _digest(raw: dict) -> str:
+    """What a listing showed of an image: any change to it (even within Glance's one-second
+    `updated_at`) makes the image worth another look."""
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# ---- one decision round --------------------------------------------------------------------
+class _Project:
+    """A project's settings, resolved once per poll or notification."""
+
+    def __init__(self, rt: Runtime, project_id: str):
+        self.rt, self.project_id = rt, project_id
+        self.settings: ProjectSettings = SettingStore(rt.store.db_url).project(project_id)
+        self.default = as_setting(self.settings.default)
+
+    def effective(self, image_id: str) -> Effective:
+        return resolve(as_setting(self.settings.images.get(image_id)), self.default)
+
+    def targets(self, setting: Effective) -> tuple[str, ...]:
+        return tuple(region_service.resolve_targets(self.rt, setting.source_region,
+                                                    setting.target_regions))
+
+    def mappings(self, source: str, target: str) -> MappingStore:
+        return MappingStore(self.rt.store.db_url, "image", self.project_id, self.project_id,
+                            source, target)
+
+
+def _busy(rt: Runtime, project_id: str) -> set[str]:
+    """Images an unfinished image sync job of the project is copying (from any origin)."""
+    return {i for job, _ in rt.store.list_jobs(project_id=project_id, kind=image_service.KIND,
+                                               active_only=True, limit=1000)
+            for i in (job.params or {}).get("images", [])}
+
+
+def _copies(proj: _Project, source: str, region: str, images: list[ImageState]):
+    """(copy per source id, AMI references) in one target region: the mapped copy, else an
+    image under the source's id, as the reconciler looks for it."""
+    rows = proj.mappings(source, region).load()
+    wanted = {img.id: rows[img.id].target_id if img.id in rows else img.id for img in images}
+    found = _by_ids(proj.rt.registry.connection(region), set(wanted.values()))
+    copies = {sid: state_from_raw(found[tid]) if tid in found else None
+              for sid, tid in wanted.items()}
+    return copies, {sid: row.target_id for sid, row in rows.items()}
+
+
+def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]]):
+    """Compare the candidates with their targets and start the syncs; returns (job ids,
+    image ids to look at again: deferred, unreadable target, or not started)."""
+    if not items:
+        return [], set()
+    targets = {img.id: proj.targets(eff) for img, eff in items}
+    copies, refs, unreadable = {}, {}, set()
+    for region in sorted({r for ts in targets.values() for r in ts}):
+        try:
+            copies[region], refs[region] = _copies(proj, source, region,
+                                                   [img for img, _ in items])
+        except Exception as exc:  # region down: these images wait for it
+            LOG.warning("auto: cannot read images in %s: %s", region, type(exc).__name__)
+            unreadable.add(region)
+    again = {img.id for img, _ in items if unreadable & set(targets[img.id])}
+    candidates = [auto.Candidate(img, eff, tuple(t for t in targets[img.id]
+                                                 if t not in unreadable),
+                                 {r: copies[r].get(img.id) for r in copies},
+                                 {r: refs[r] for r in refs}) for img, eff in items]
+    orders, deferred = auto.decide(candidates, _busy(proj.rt, proj.project_id))
+    again |= set(deferred)
+    started = []
+    caller = Caller(user_id="albatross", project_id=proj.project_id)
+    for order in orders:
+        try:
+            job = image_service.request_sync(proj.rt, caller, image_service.SyncRequest(
+                order.source_region, list(order.targets), [order.image_id]), origin="auto",
+                params={"auto": True})
+            started.append(job["id"])
+            LOG.info("auto: image %s of project %s to %s: job %s", order.image_id,
+                     proj.project_id, ", ".join(order.targets), job["id"])
+        except Exception as exc:
+            LOG.warning("auto: sync of image %s not started: %s", order.image_id, exc)
+            again.add(order.image_id)
+    return started, again
+
+
+def _propagate_deletes(proj: _Project, only: set[str] | None = None) -> int:
+    """Delete the copies Albatross made of images gone from their source, where the image's
+    auto setting asks for it; returns how many were deleted."""
+    rt, deleted = proj.rt, 0
+    settings = {None: resolve(None, proj.default)} | {
+        i: proj.effective(i) for i in proj.settings.images}
+    sources = {s.source_region for s in settings.values()
+               if s.mode == AUTO and s.propagate_deletes and s.complete}
+    for source in sorted(sources):
+        mapped = [auto.MappedCopy(sid, region, row.target_id, row.created_by_albatross)
+                  for region in region_service.region_names(rt) if region != source
+                  for sid, row in proj.mappings(source, region).load().items()
+                  if row.created_by_albatross and (only is None or sid in only)]
+        if not mapped:
+            continue
+        ids = {m.source_id for m in mapped}
+        present = set(_by_ids(rt.registry.connection(source), ids))
+        effective = {i: s for i in ids if (s := proj.effective(i)).source_region == source}
+        targets = {i: proj.targets(s) for i, s in effective.items() if s.mode == AUTO}
+        for m in auto.deletions(mapped, present, effective, targets):
+            try:
+                glance.delete_image(rt.registry.connection(m.target_region), m.target_id)
+            except Exception as exc:  # the mapping stays: the next round tries again
+                LOG.warning("auto: copy %s in %s not deleted yet: %s", m.target_id,
+                            m.target_region, type(exc).__name__)
+                continue
+            proj.mappings(source, m.target_region).remove(m.source_id)
+            deleted += 1
+            LOG.info("auto: image %s is gone from %s: deleted its copy %s in %s",
+                     m.source_id, source, m.target_id, m.target_region)
+    return deleted
+
+
+@contextlib.contextmanager
+def _project_lease(rt: Runtime, project_id: str, wait: float = 0.0):
+    """Yields whether the project's lease was had (within `wait` seconds)."""
+    name, owner = f"image-auto:{project_id}", str(uuid.uuid4())
+    deadline = time.monotonic() + wait
+    while not locks.acquire(rt.store.db_url, name, owner, LOCK_TTL):
+        if time.monotonic() >= deadline:
+            yield False
+            return
+        time.sleep(0.2)
+    try:
+        yield True
+    finally:
+        locks.release(rt.store.db_url, name, owner)
+
+
+# ---- the poller ----------------------------------------------------------------------------
+def _default_candidates(proj: _Project, marks: dict, full: bool):
+    """The project default's listing: changed images (or all, on a full scan) plus the ones
+    left to look at again; images with a setting of their own are decided by that."""
+    setting = resolve(None, proj.default)
+    source = setting.source_region
+    conn = proj.rt.registry.connection(source)
+    filters = {"owner": proj.project_id}
+    if marks.get("since") and not full:
+        filters["updated_at"] = "gte:" + marks["since"]
+    listed = _raws(conn, **filters)
+    pending = set(marks.get("pending", [])) - {r["id"] for r in listed}
+    raws = listed + list(_by_ids(conn, pending).values()) if pending else listed
+    seen = marks.get("seen", {})
+    items = [(state_from_raw(r), setting) for r in raws if r["id"] not in proj.settings.images
+             and (full or seen.get(r["id"]) != _digest(r))]
+    since = max([marks.get("since") or ""] + [r.get("updated_at") or "" for r in listed])
+    return source, items, raws, since
+
+
+def _poll_project(rt: Runtime, project_id: str, full_scan_interval: float) -> list[str]:
+    proj, store, now = _Project(rt, project_id), SettingStore(rt.store.db_url), time.time()
+    by_source: dict[str, list] = defaultdict(list)
+    default_row = proj.settings.default
+    marks = dict((default_row.state or {}) if default_row is not None else {})
+    default_raws, since = [], marks.get("since")
+    default_auto = proj.default is not None and proj.default.mode == AUTO
+    if default_auto and resolve(None, proj.default).complete:
+        full = now - marks.get("full_at", 0) >= full_scan_interval
+        source, items, default_raws, since = _default_candidates(proj, marks, full)
+        by_source[source] += items
+        if full:
+            marks["full_at"] = now
+    own: dict[str, dict] = defaultdict(dict)
+    for image_id, row in proj.settings.images.items():
+        setting = proj.effective(image_id)
+        if setting.mode == AUTO and setting.complete:
+            own[setting.source_region][image_id] = (row, setting)
+    own_raws = {}
+    for source, rows in own.items():
+        for image_id, raw in _by_ids(rt.registry.connection(source), rows).items():
+            row, setting = rows[image_id]
+            state = row.state or {}
+            if state.get("seen") != _digest(raw) or \
+                    now - state.get("checked_at", 0) >= full_scan_interval:
+                own_raws[image_id] = raw
+                by_source[source].append((state_from_raw(raw), setting))
+    started, again = [], set()
+    for source, items in by_source.items():
+        jobs, later = _act(proj, source, items)
+        started += jobs
+        again |= later
+    _propagate_deletes(proj)
+    for image_id, raw in own_raws.items():
+        if image_id not in again:
+            store.set_state(proj.settings.images[image_id].id,
+                            {"seen": _digest(raw), "checked_at": now})
+    if default_row is not None:
+        edge = [r for r in default_raws if r.get("updated_at") == since]
+        marks.update(since=since, pending=sorted(again & {r["id"] for r in default_raws}),
+                     seen={r["id"]: _digest(r) for r in edge if r["id"] not in again},
+                     last_poll_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
+                     last_error=None,
+                     recent_jobs=(started + marks.get("recent_jobs", []))[:RECENT_JOBS])
+        store.set_state(default_row.id, marks)
+    return started
+
+
+def _note_error(rt: Runtime, project_id: str, message: str) -> None:
+    row = SettingStore(rt.store.db_url).get(project_id)
+    if row is not None:
+        SettingStore(rt.store.db_url).set_state(row.id, {**(row.state or {}),
+                                                         "last_error": message})
+
+
+def poll_auto(rt: Runtime) -> list[str]:
+    """One round over every project with an auto setting; returns the jobs started."""
+    started = []
+    for project_id in SettingStore(rt.store.db_url).auto_projects():
+        with _project_lease(rt, project_id) as mine:
+            if not mine:
+                continue  # another server is on it
+            try:
+                started += _poll_project(rt, project_id, rt.conf.image_sync.full_scan_interval)
+            except Exception as exc:  # a region down: the marks stay, the next round retries
+                LOG.warning("auto: project %s not polled: %s", project_id, exc)
+                _note_error(rt, project_id, f"{type(exc).__name__}: {exc}"[:500])
+    return started
+
+
+# ---- notifications -------------------------------------------------------------------------
+def handle_event(rt: Runtime, region: str, event_type: str, payload: dict) -> list[str]:
+    """A Glance notification from `region`: decide for that one image now. Returns the jobs
+    started. Whatever is missed here (lease busy, region hiccup) the poller catches up."""
+    image_id, owner = (payload or {}).get("id"), (payload or {}).get("owner")
+    if not image_id or not owner:
+        return []
+    proj = _Project(rt, owner)
+    setting = proj.effective(image_id)
+    if setting.mode != AUTO or setting.source_region != region or not setting.complete:
+        return []
+    deleted = event_type == "image.delete"
+    if deleted and not setting.propagate_deletes:
+        return []
+    raw = None if deleted else _settled(rt.registry.connection(region), image_id,
+                                        UPLOAD_SAVE_WAIT if event_type in UPLOADS else 0)
+    if raw is None and not deleted:
+        return []  # gone meanwhile: its delete notification follows
+    with _project_lease(rt, owner, wait=EVENT_LOCK_WAIT) as mine:
+        if not mine:
+            return []
+        if deleted:
+            _propagate_deletes(proj, only={image_id})
+            return []
+        return _act(proj, region, [(state_from_raw(raw), setting)])[0]
+
+
+def _settled(conn, image_id: str, wait: float) -> dict | None:
+    """Glance announces an upload before it saves the image's new status: give it a moment
+    to read ACTIVE."""
+    deadline = time.monotonic() + wait
+    while True:
+        raw = _by_ids(conn, [image_id]).get(image_id)
+        if raw is None or raw.get("status") == "active" or time.monotonic() >= deadline:
+            return raw
+        time.sleep(0.5)

@@ -1,0 +1,374 @@
+"""Controlled image rollouts: one new image version copied region by region in waves (each
+wave one image sync job that hides the older copies of the same name), each wave read back and
+approved before the next starts, and a rollback that returns every touched region to the
+snapshot taken just before its wave. The rules live in images/rollout.py; this module gathers
+the facts, does the I/O a step asks for, and records every transition in the history."""
+import contextlib
+import logging
+import time
+import uuid
+
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as sdk_exc
+
+from albatross.db import locks
+from albatross.db.models import ImageRollout, RolloutEvent
+from albatross.db.rollouts import RolloutStore
+from albatross.exceptions import BadRequest, Conflict, NotFound, UpstreamUnavailable
+from albatross.images import rollout as machine
+from albatross.images.meta import ImageState
+from albatross.jobs import states
+from albatross.jobs.store import TaskSpec
+from albatross.reconcilers.image_rollback import RESOURCE as ROLLBACK_TASK
+from albatross.reconcilers.image_rollback import owned_images
+from albatross.regions import images as glance
+from albatross.services import images as image_service
+from albatross.services import jobs as job_service
+from albatross.services import regions as region_service
+from albatross.services.caller import Caller
+from albatross.services.runtime import Runtime
+
+LOG = logging.getLogger(__name__)
+WAVE_KIND, ROLLBACK_KIND = "image_rollout_wave", "image_rollback"
+SYSTEM = "albatross"  # the actor of transitions nobody asked for (a wave finished)
+LEASE_TTL = 300.0
+UNFINISHED = (machine.RUNNING, machine.WAITING, machine.PAUSED, machine.ROLLING_BACK)
+MOVING = (machine.RUNNING, machine.ROLLING_BACK)  # the states `advance` can change
+COPY_ACTIONS = ("create", "fill", "recreate", "replace", "update", "none")
+# a region that cannot be read now: the step is tried again on the next advance
+REGION_ERRORS = (ks_exc.ClientException, sdk_exc.SDKException, UpstreamUnavailable)
+
+
+def _store(rt: Runtime) -> RolloutStore:
+    return RolloutStore(rt.store.db_url)
+
+
+def _event(event: str, actor: str, before: str | None, after: str, *, wave: int | None = None,
+           job_id: str | None = None, detail: str | None = None) -> RolloutEvent:
+    return RolloutEvent(event=event, actor=actor, from_state=before, to_state=after, wave=wave,
+                        job_id=job_id, detail=detail[:2000] if detail else None)
+
+
+@contextlib.contextmanager
+def _lease(rt: Runtime, rollout_id: str, wait: float):
+    """One writer per rollout at a time, across servers and workers (else two of them could
+    start the same wave); yields whether it was taken within `wait` seconds."""
+    name, owner = f"rollout:{rollout_id}", uuid.uuid4().hex
+    deadline = time.monotonic() + wait
+    got = locks.acquire(rt.store.db_url, name, owner, LEASE_TTL)
+    while not got and time.monotonic() < deadline:
+        time.sleep(0.2)
+        got = locks.acquire(rt.store.db_url, name, owner, LEASE_TTL)
+    try:
+        yield got
+    finally:
+        if got:
+            locks.release(rt.store.db_url, name, owner)
+
+
+# ---- facts ---------------------------------------------------------------------------------
+def _job(rt: Runtime, job_id: str | None) -> tuple[str | None, list]:
+    """(derived status, tasks) of a job; status None when there is none (or it was deleted)."""
+    found = rt.store.get_job(job_id) if job_id else None
+    if found is None:
+        return None, []
+    counts: dict[str, int] = {}
+    for t in found[1]:
+        counts[t.status] = counts.get(t.status, 0) + 1
+    return states.job_status(counts), found[1]
+
+
+def _job_fact(status: str | None, job_id: str | None) -> str:
+    if not job_id:
+        return machine.UNSTARTED
+    if status in (states.QUEUED, states.RUNNING):
+        return machine.PENDING
+    return machine.SUCCEEDED if status == states.SUCCESS else machine.JOB_FAILED
+
+
+def _verify(rt: Runtime, tasks) -> str | None:
+    """Every copy ACTIVE with its source's hash, as its task reported and as read back now;
+    returns what is wrong, if anything."""
+    for t in tasks:
+        source = ImageState.from_dict(t.payload["source"])
+        result = t.result or {}
+        where = f"{t.target_region}: the copy of {t.resource}"
+        if result.get("action") not in COPY_ACTIONS or not result.get("target_id"):
+            return f"{where} was not reported"
+        if result.get("hash_value") and result["hash_value"] != source.hash_value:
+            return f"{where} was reported with another hash"
+        copy = glance.read_image(rt.registry.connection(t.target_region), result["target_id"])
+        if copy is None or copy.status != "active" or not copy.same_bytes(source):
+            return f"{where} ({result['target_id']}) is not ACTIVE with the source's hash"
+    return None
+
+
+def _wave_fact(rt: Runtime, row: ImageRollout, wave: dict, verify: bool) -> str:
+    """How the current wave stands; records in `wave` what verification found (once)."""
+    if wave.get("verified"):
+        return machine.SUCCEEDED
+    if wave.get("error"):
+        return machine.JOB_FAILED
+    status, tasks = _job(rt, wave.get("job_id"))
+    fact = _job_fact(status, wave.get("job_id"))
+    if fact == machine.JOB_FAILED:
+        wave["error"] = "; ".join(t.error for t in tasks if t.error) or \
+            f"the wave's job {wave['job_id']} failed or was deleted"
+    if fact != machine.SUCCEEDED or not verify:
+        return fact
+    try:
+        problem = _verify(rt, tasks)
+    except REGION_ERRORS as exc:
+        wave["last_error"] = f"verification deferred: {type(exc).__name__}"
+        return machine.PENDING
+    if problem:
+        wave["error"] = problem
+        return machine.JOB_FAILED
+    wave.pop("last_error", None)
+    wave.update(verified=True, copies={
+        t.target_region: t.result["target_id"] for t in tasks if t.resource == row.image_id},
+        hidden={r: sorted({h for t in tasks if t.target_region == r
+                           for h in t.result.get("hidden", [])}) for r in wave["regions"]})
+    return machine.SUCCEEDED
+
+
+# ---- steps -----------------------------------------------------------------------------------
+def _existing_wave_job(rt: Runtime, row: ImageRollout, index: int) -> str | None:
+    """A job an earlier start made for this wave but died before recording."""
+    for job, _counts in rt.store.list_jobs(project_id=row.project_id, kind=WAVE_KIND,
+                                           limit=1000):
+        if job.params.get("rollout_id") == row.id and job.params.get("wave") == index:
+            return job.id
+    return None
+
+
+def _start_wave(rt: Runtime, row: ImageRollout, index: int, wave: dict) -> bool:
+    """Snapshot the wave's regions, then one image sync job for them. Returns False when a
+    region could not be read now (the wave stays unstarted and is tried again)."""
+    wave["job_id"] = _existing_wave_job(rt, row, index)
+    if wave["job_id"]:
+        return True
+    caller = Caller(user_id=row.user_id, project_id=row.project_id, is_admin=row.admin)
+    try:
+        for region in wave["regions"]:
+            images = owned_images(rt.registry.connection(region), row.image_owner)
+            _store(rt).put_snapshot(row.id, region, [i.to_dict() for i in images])
+        job = image_service.request_sync(
+            rt, caller, image_service.SyncRequest(row.source_region, wave["regions"],
+                                                  [row.image_id]),
+            origin="rollout", kind=WAVE_KIND, params={"rollout_id": row.id, "wave": index},
+            hide_replaced=True)
+    except (NotFound, BadRequest) as exc:  # the image is gone or no longer ACTIVE
+        wave["error"] = exc.message
+        return True
+    except REGION_ERRORS as exc:
+        wave["last_error"] = f"start deferred: {getattr(exc, 'message', type(exc).__name__)}"
+        return False
+    wave.pop("last_error", None)
+    wave["job_id"] = job["id"]
+    return True
+
+
+def _start_rollback(rt: Runtime, row: ImageRollout) -> str:
+    """One task per region a wave job was made for: the region's snapshot, and the copies
+    the wave's tasks reported (what the rollout may delete)."""
+    snapshots = _store(rt).snapshots(row.id)
+    specs = []
+    for wave in row.waves:
+        _status, tasks = _job(rt, wave.get("job_id"))
+        for region in wave["regions"] if wave.get("job_id") else ():
+            mine = [t for t in tasks if t.target_region == region]
+            specs.append(TaskSpec(ROLLBACK_TASK, row.image_id, row.source_region, region,
+                                  False, {
+                                      "rollout_id": row.id, "owner": row.image_owner,
+                                      "snapshot": snapshots[region],
+                                      "made": sorted({(t.result or {}).get("target_id")
+                                                      for t in mine} - {None}),
+                                      "sources": sorted({t.resource for t in mine})}))
+    job_id, task_ids = rt.store.create_job(
+        project_id=row.project_id, user_id=row.user_id, kind=ROLLBACK_KIND, origin="rollout",
+        params={"rollout_id": row.id, "regions": [s.target_region for s in specs]},
+        tasks=specs)
+    rt.dispatcher.dispatch(task_ids)
+    return job_id
+
+
+def _progress(row: ImageRollout) -> machine.Progress:
+    return machine.Progress(row.state, len(row.waves), row.wave, row.auto_approve)
+
+
+def _rollback_failure_seen(rt: Runtime, row: ImageRollout) -> bool:
+    return any(e.event == "rollback_failed" and e.job_id == row.rollback_job_id
+               for e in _store(rt).events(row.id))
+
+
+def _step(rt: Runtime, rollout_id: str) -> bool:
+    """Move the rollout as far as it can go now (call under its lease); True if it moved."""
+    moved = False
+    for _ in range(4):  # a step changes the facts: look again (bounded)
+        row = _store(rt).get(rollout_id)
+        before = _progress(row)
+        if before.state not in MOVING:
+            break
+        waves = [dict(w) for w in row.waves]
+        current = waves[row.wave]
+        wave_fact = _wave_fact(rt, row, current, verify=before.state == machine.RUNNING)
+        rb_status, rb_tasks = _job(rt, row.rollback_job_id)
+        rb_fact = _job_fact(rb_status, row.rollback_job_id)
+        after, step = machine.advance(before, wave_fact, rb_fact)
+        events, values, settled = [], {}, True
+        if before.state == machine.RUNNING and after != before:
+            events.append(_event("wave_verified" if wave_fact == machine.SUCCEEDED
+                                 else "wave_failed", SYSTEM, before.state, after.state,
+                                 wave=before.wave, job_id=current.get("job_id"),
+                                 detail=current.get("error")))
+        if after.state == machine.ROLLED_BACK:
+            events.append(_event("rolled_back", SYSTEM, before.state, after.state,
+                                 job_id=row.rollback_job_id))
+        if rb_fact == machine.JOB_FAILED and not _rollback_failure_seen(rt, row):
+            events.append(_event("rollback_failed", SYSTEM, before.state, after.state,
+                                 job_id=row.rollback_job_id, detail="; ".join(
+                                     t.error for t in rb_tasks if t.error) or None))
+        if step == machine.START_WAVE:
+            wave = waves[after.wave]
+            settled = _start_wave(rt, row, after.wave, wave)
+            if wave.get("job_id"):
+                events.append(_event("wave_started", SYSTEM, after.state, after.state,
+                                     wave=after.wave, job_id=wave["job_id"],
+                                     detail=", ".join(wave["regions"])))
+        elif step == machine.START_ROLLBACK:
+            values["rollback_job_id"] = _start_rollback(rt, row)
+            events.append(_event("rollback_started", SYSTEM, after.state, after.state,
+                                 job_id=values["rollback_job_id"]))
+        if after == before and waves == row.waves and not events and not values:
+            break
+        _store(rt).save(rollout_id, events, state=after.state, wave=after.wave, waves=waves,
+                        **values)
+        moved = True
+        if not settled:
+            break
+    return moved
+
+
+def _try_advance(rt: Runtime, rollout_id: str) -> bool:
+    """Advance if nobody else is doing it right now; a failure is logged, never raised (the
+    next advance tries again)."""
+    try:
+        with _lease(rt, rollout_id, wait=0) as got:
+            return got and _step(rt, rollout_id)
+    except Exception as exc:
+        LOG.warning("rollout %s not advanced: %s: %s", rollout_id, type(exc).__name__, exc)
+        return False
+
+
+def advance_rollouts(rt: Runtime) -> int:
+    """Move every running or rolling-back rollout on; run periodically by every server (the
+    lease makes one of them take each step). Returns how many moved."""
+    return sum(_try_advance(rt, r.id) for r in _store(rt).find(states=MOVING))
+
+
+# ---- the API's operations -------------------------------------------------------------------
+def _check_waves(rt: Runtime, source: str, waves: list[list[str]]) -> None:
+    region_service.require_regions(rt, [source], "source_region")
+    seen: set[str] = set()
+    for i, wave in enumerate(waves):
+        field = f"waves[{i}]"
+        region_service.require_regions(rt, wave, field)
+        for region in wave:
+            if region == source:
+                raise BadRequest(f"{field} names the source region {source}", field=field)
+            if region in seen:
+                raise BadRequest(f"region {region} is in more than one place in waves",
+                                 field=field)
+            seen.add(region)
+
+
+def start(rt: Runtime, caller: Caller, body: dict) -> dict:
+    """Check the waves and the image, record the rollout, and start its first wave."""
+    source, waves = body["source_region"], body["waves"]
+    _check_waves(rt, source, waves)
+    image = image_service.read_visible(rt, caller, source, body["image_id"], "image_id")
+    owner = image.owner or caller.project_id
+    regions = {r for w in waves for r in w}
+    for other in _store(rt).find(states=UNFINISHED):
+        busy = regions & {r for w in other.waves for r in w["regions"]}
+        if other.image_owner == owner and busy:
+            raise Conflict(f"rollout {other.id} is still {other.state} in "
+                           f"{', '.join(sorted(busy))}; finish, abort or roll it back first",
+                           field="waves")
+    row = _store(rt).create(
+        _event("start", caller.user_id, None, machine.RUNNING,
+               detail=f"image {image.id} ({image.name}) from {source} in waves "
+                      + " | ".join(", ".join(w) for w in waves)),
+        project_id=caller.project_id, user_id=caller.user_id, admin=caller.is_admin,
+        image_id=image.id, image_name=image.fields.get("name"), image_owner=owner,
+        source_region=source, waves=[{"regions": list(w)} for w in waves],
+        auto_approve=bool(body.get("auto_approve")), state=machine.RUNNING, wave=0)
+    _try_advance(rt, row.id)
+    return view(rt, _store(rt).get(row.id), history=True)
+
+
+def _load(rt: Runtime, caller: Caller, rollout_id: str) -> ImageRollout:
+    """The rollout if the caller may see it; 404 otherwise (never reveal another project's)."""
+    row = _store(rt).get(rollout_id)
+    if row is None or not (caller.is_admin or row.project_id == caller.project_id):
+        raise NotFound(f"image rollout {rollout_id} not found", field="rollout_id")
+    return row
+
+
+def get(rt: Runtime, caller: Caller, rollout_id: str) -> dict:
+    """The status, moved on first if its wave job finished since the last look."""
+    _load(rt, caller, rollout_id)
+    _try_advance(rt, rollout_id)
+    return view(rt, _store(rt).get(rollout_id), history=True)
+
+
+def list_rollouts(rt: Runtime, caller: Caller) -> list[dict]:
+    return [view(rt, r) for r in _store(rt).find(caller.project_id)]
+
+
+def act(rt: Runtime, caller: Caller, rollout_id: str, action: str) -> dict:
+    """approve, pause, resume, abort or rollback; 409 when the state does not allow it."""
+    _load(rt, caller, rollout_id)
+    with _lease(rt, rollout_id, wait=30) as got:
+        if not got:
+            raise Conflict("the rollout is busy starting a wave; try again", field="rollout_id")
+        row = _store(rt).get(rollout_id)
+        before = _progress(row)
+        rb_status, _tasks = _job(rt, row.rollback_job_id)
+        try:
+            after = machine.act(before, action, _job_fact(rb_status, row.rollback_job_id))
+        except machine.NotAllowed as exc:
+            raise Conflict(str(exc))
+        values = {"rollback_job_id": None} if action == "rollback" else {}
+        _store(rt).save(rollout_id, [_event(action, caller.user_id, before.state, after.state,
+                                            wave=after.wave)],
+                        state=after.state, wave=after.wave, **values)
+        _step(rt, rollout_id)
+    return view(rt, _store(rt).get(rollout_id), history=True)
+
+
+# ---- views ---------------------------------------------------------------------------------
+def event_view(e: RolloutEvent) -> dict:
+    return {"at": job_service._iso(e.created_at), "actor": e.actor, "event": e.event,
+            "from_state": e.from_state, "to_state": e.to_state, "wave": e.wave,
+            "job_id": e.job_id, "detail": e.detail}
+
+
+def view(rt: Runtime, row: ImageRollout, history: bool = False) -> dict:
+    waves = [{"index": i, "regions": w["regions"], "job_id": w.get("job_id"),
+              "job_status": _job(rt, w.get("job_id"))[0], "verified": bool(w.get("verified")),
+              "error": w.get("error"), "last_error": w.get("last_error"),
+              "copies": w.get("copies", {}), "hidden": w.get("hidden", {})}
+             for i, w in enumerate(row.waves)]
+    out = {"id": row.id, "project_id": row.project_id, "user_id": row.user_id,
+           "image_id": row.image_id, "image_name": row.image_name,
+           "source_region": row.source_region, "auto_approve": row.auto_approve,
+           "state": row.state, "current_wave": row.wave, "waves": waves,
+           "rollback_job_id": row.rollback_job_id,
+           "rollback_job_status": _job(rt, row.rollback_job_id)[0],
+           "created_at": job_service._iso(row.created_at),
+           "updated_at": job_service._iso(row.updated_at)}
+    if history:
+        out["history"] = [event_view(e) for e in _store(rt).events(row.id)]
+    return out
