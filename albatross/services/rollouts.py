@@ -11,6 +11,7 @@ import uuid
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
+from albatross.db.image_settings import SettingStore
 from albatross.db import locks
 from albatross.db.models import ImageRollout, RolloutEvent
 from albatross.db.rollouts import RolloutStore
@@ -304,6 +305,11 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
         image_id=image.id, image_name=image.fields.get("name"), image_owner=owner,
         source_region=source, waves=[{"regions": list(w)} for w in waves],
         auto_approve=bool(body.get("auto_approve")), state=machine.RUNNING, wave=0)
+    if owner == caller.project_id:  # auto mode must not copy around the rollout
+        SettingStore(rt.store.db_url).put(owner, image.id, mode="controlled",
+                                          source_region=source,
+                                          target_regions=sorted(regions),
+                                          propagate_deletes=False)
     _try_advance(rt, row.id)
     return view(rt, _store(rt).get(row.id), history=True)
 
