@@ -219,7 +219,7 @@ def report(args, targets, cases):
     per_region = {n: med(n * r["download"] + sum(r[t] for t in targets[:n]) for r in runs)
                   for n in (1, 2, 3)}
     print(f"image {args.size_mb} MiB raw, rounds={args.rounds} (medians)")
-    print(f"{'case':34} {'time':>8} {'MB/s':>7} {'CPU busy':>9} {'server RSS idle/peak':>21}")
+    print(f"{'case':34} {'time':>8} {'MiB/s':>7} {'CPU busy':>9} {'server RSS idle/peak':>21}")
     for n in (1, 2, 3):
         rs = cases[str(n)]
         print(f"Albatross, {n} target region(s)       {alb[n]:7.1f}s "

@@ -253,7 +253,10 @@ class ImageReconciler(Reconciler):
         finally:
             response.close()
         for region, t in by_region.items():
-            results[t.ctx.task_id] = self._finish(t, uploads.get(region), fan)
+            try:  # one region's read-back failing must not fail the verified others
+                results[t.ctx.task_id] = self._finish(t, uploads.get(region), fan)
+            except Exception as exc:
+                results[t.ctx.task_id] = exc
         return results
 
     def _finish(self, t: Target, upload_result, fan: FanOut):
