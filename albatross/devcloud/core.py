@@ -15,6 +15,7 @@ from . import backing, configs, install, services as svc
 from .processes import adopt, is_ours, port_open, pss_kb, read_pid, running_pid, stop
 from .settings import (API_SERVICES, AUTH_URL, DEFAULT_ALBATROSS_URL, FULL_NOVA_REGION,
                        MAX_REGIONS, MYSQL_PORT, NOVA_DAEMONS, PASSWORD, PKG_DIR, RABBIT_PORT,
+                       RABBIT_URL,
                        REGION_NAMES, USERS, DevCloudError, Paths, load_state, log, port_of,
                        region_index, region_short, save_state)
 
@@ -300,4 +301,7 @@ class DevCloud:
             "base": str(self.paths.base), "logs": str(self.paths.logs),
             "endpoints": {r: {s: f"http://127.0.0.1:{port_of(r, s)}" for s in API_SERVICES}
                           for r in regions},
+            # where each region's services publish notifications (full Nova: RabbitMQ runs)
+            "notifications": {r: {"url": RABBIT_URL, "topic": configs.notification_topic(r)}
+                              for r in regions} if full else {},
         }
