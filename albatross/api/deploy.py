@@ -3,7 +3,8 @@ from keystonemiddleware import auth_token
 
 from albatross.api.handlers import (flavors, image_modes, images, jobs, keypairs, quotas,
                                     regions, secgroups, sync_policies, versions)
-from albatross.api.handlers import addresses, rollouts
+from albatross.api.handlers import addresses, events, logs, rollouts
+from albatross.api.handlers import indicators
 from albatross.api.kingbird import quotas as kingbird_quotas
 from albatross.api.kingbird import sync as kingbird_sync
 from albatross.api.middleware import CallerFromToken, ErrorsAndRequestIds
@@ -15,7 +16,8 @@ from albatross.api import openapi
 def all_routes() -> list[Route]:
     routes = (versions.ROUTES + regions.ROUTES + jobs.ROUTES + keypairs.ROUTES + flavors.ROUTES
               + secgroups.ROUTES + sync_policies.ROUTES + images.ROUTES + image_modes.ROUTES
-              + rollouts.ROUTES + addresses.ROUTES
+              + rollouts.ROUTES + addresses.ROUTES + events.ROUTES + logs.ROUTES
+              + indicators.ROUTES
               + quotas.ROUTES + kingbird_sync.ROUTES + kingbird_quotas.ROUTES)
     document = {}
 
@@ -37,4 +39,5 @@ def build_app(conf, runtime):
     # router refuses every other route when the token was not Confirmed.
     app = auth_token.AuthProtocol(app, {"oslo_config_config": conf,
                                         "delay_auth_decision": True})
-    return ErrorsAndRequestIds(app, conf.api.max_request_body_bytes)
+    return ErrorsAndRequestIds(app, conf.api.max_request_body_bytes,
+                               {"/v1/logs": conf.logs.max_body_bytes})

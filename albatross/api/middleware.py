@@ -30,9 +30,10 @@ def error_response(status: int, title: str, message: str, field=None, request_id
 class ErrorsAndRequestIds:
     """Every answer is JSON, every request has an id, and nothing escapes as a bare 500."""
 
-    def __init__(self, app, max_body_bytes: int):
+    def __init__(self, app, max_body_bytes: int, path_limits: dict[str, int] | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.path_limits = path_limits or {}  # paths that take larger bodies (log batches)
 
     def __call__(self, environ, start_response):
         request_id = f"req-{uuid.uuid4()}"
@@ -45,9 +46,11 @@ class ErrorsAndRequestIds:
 
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            if length > self.max_body_bytes:
+            limit = self.path_limits.get(environ.get("PATH_INFO", "").rstrip("/"),
+                                         self.max_body_bytes)
+            if length > limit:
                 raise PayloadTooLarge(f"request body of {length} bytes is larger than the "
-                                      f"limit of {self.max_body_bytes}", field="(body)")
+                                      f"limit of {limit}", field="(body)")
             return self.app(environ, start_with_id)
         except AlbatrossError as exc:
             headers = {}

@@ -23,10 +23,11 @@ def _operation(route: Route) -> dict:
             "application/json": {"schema": route.body}}}
     ok: dict = {"description": _REASONS.get(route.status, "OK")}
     if route.response is not None and route.status != 204:
-        ok["content"] = {"application/json": {"schema": route.response}}
+        ok["content"] = {route.content_type: {"schema": route.response}}
     responses = {str(route.status): ok}
     errors = [400, 404, 405, 409, 413]
-    if not route.public:
+    checks_token = not route.public or route.policy  # public with a policy: the handler checks
+    if checks_token:
         errors += [401, 403, 503]
     if route.path.startswith("/v1.0/"):
         errors.append(406)
@@ -34,7 +35,7 @@ def _operation(route: Route) -> dict:
         responses[str(code)] = {"description": _REASONS[code], "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     op["responses"] = responses
-    if not route.public:
+    if checks_token:
         op["security"] = [{"keystone": []}]
     return op
 

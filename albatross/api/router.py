@@ -4,7 +4,7 @@ cannot drift from what the code accepts."""
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 import webob
 
@@ -20,6 +20,13 @@ class RawBody:
     """A handler's answer that is not JSON (e.g. a CSV export)."""
     content_type: str
     text: str
+
+
+@dataclass(frozen=True)
+class StreamBody:
+    """An answer sent as it is produced (server-sent events: a live tail)."""
+    content_type: str
+    chunks: Iterable[bytes]
 
 
 @dataclass
@@ -38,6 +45,7 @@ class Route:
     path_params: dict = field(default_factory=dict)
     own_project: bool = False         # the URL's {project_id} must be the token's (Kingbird)
     target_param: str | None = None   # path parameter naming the project acted upon
+    content_type: str = "application/json"  # of a successful answer (the OpenAPI document)
 
     def __post_init__(self):
         pattern = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", self.path.rstrip("/"))
@@ -102,6 +110,11 @@ class Router:
         result = route.handler(ApiRequest(req, route, params, query, body, caller, self.rt,
                                           self.enforcer))
         status, payload = (result if isinstance(result, tuple) else (route.status, result))
+        if isinstance(payload, StreamBody):
+            resp = webob.Response(status=status, content_type=payload.content_type,
+                                  app_iter=payload.chunks)
+            resp.headers["Cache-Control"] = "no-cache"
+            return resp(environ, start_response)
         if isinstance(payload, RawBody):
             resp = webob.Response(status=status, charset="utf-8",
                                   content_type=payload.content_type)

@@ -8,7 +8,8 @@ from albatross import log
 from albatross.cmd.client import commands as client_commands
 from albatross.cmd.client import flavor_commands, image_commands, image_mode_commands
 from albatross.cmd.client import quota_commands, rollout_commands
-from albatross.cmd.client import address_commands, secgroup_commands
+from albatross.cmd.client import address_commands, event_commands, secgroup_commands
+from albatross.cmd.client import indicator_commands
 
 
 def _server_conf(args):
@@ -73,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     rollout_commands.register(image)
     image_mode_commands.register(image)
     address_commands.register(sub)
+    indicator_commands.register(sub)
+    event_commands.register(sub)
     return p
 
 

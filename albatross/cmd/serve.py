@@ -9,7 +9,9 @@ from albatross.api.deploy import build_app
 from albatross.db import migrate
 from albatross.jobs.dispatch import CeleryDispatcher, EmbeddedDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
-from albatross.jobs.periodic import PeriodicAddressRefresh, PeriodicAudits, PeriodicRebalance
+from albatross.jobs.indicators import PeriodicIndicators
+from albatross.jobs.periodic import (PeriodicAddressRefresh, PeriodicAudits, PeriodicLogPurge,
+                                     PeriodicRebalance)
 from albatross.jobs.worker import EmbeddedWorker
 from albatross.regions.registry import RegionRegistry
 from albatross.services.runtime import Runtime
@@ -53,7 +55,10 @@ def serve(conf) -> int:
         audits.start()
         addresses = PeriodicAddressRefresh(rt)
         addresses.start()
+        indicators = PeriodicIndicators(rt).start()
     listeners = _image_listeners(conf, rt)
+    log_purge = PeriodicLogPurge(rt).start()
+    events = _event_listeners(conf)
     threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
     server = waitress.create_server(app, host=conf.api.bind_host, port=conf.api.bind_port,
                                     threads=conf.api.threads, ident="albatross")
@@ -65,12 +70,16 @@ def serve(conf) -> int:
     except OSError:
         pass
     finally:
+        log_purge.stop()
         if listeners is not None:
             listeners.stop()
+        if events is not None:
+            events.stop()
         if worker is not None:
             periodic.stop()
             audits.stop()
             addresses.stop()
+            indicators.stop()
             worker.stop()
     return 0
 
@@ -83,6 +92,14 @@ def _image_listeners(conf, rt):
     from albatross.services.image_auto import handle_event
     return Listeners(conf, lambda region, event, payload: handle_event(
         rt, region, event, payload)).start()
+
+
+def _event_listeners(conf):
+    """Every region's notifications as events, in the regions that have a transport URL."""
+    if not conf.events.notification_urls:
+        return None
+    from albatross.events.listener import EventListeners
+    return EventListeners(conf, conf.database.connection).start()
 
 
 def _exit_on_term(_signum, _frame):

@@ -2,9 +2,12 @@
 from oslo_config import cfg
 
 from albatross.conf import addresses, api, database, image_sync, jobs, quota, regions, sync
+from albatross.conf import events, logs
+from albatross.conf import indicators
 
 CONF = cfg.CONF
-_GROUP_MODULES = (api, database, jobs, quota, regions, sync, image_sync, addresses)
+_GROUP_MODULES = (api, database, jobs, quota, regions, sync, image_sync, addresses, events, logs,
+                  indicators)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -51,7 +51,9 @@ class Listeners:
             transport = oslo_messaging.get_notification_transport(self.conf, url=url)
             listener = oslo_messaging.get_notification_listener(
                 transport, [target], [_Endpoint(region, self.on_event)],
-                executor="threading", pool=opts.notification_pool)
+                executor="threading",
+                # one queue per region: regions sharing a broker must not share a queue
+                pool=f"{opts.notification_pool}-{region}")
             listener.start()
         except Exception as exc:  # a bad URL: the poller still serves this region
             LOG.error("%s: not listening to Glance notifications: %s", region, exc)

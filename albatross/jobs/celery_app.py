@@ -9,6 +9,7 @@ from celery import Celery, signals
 
 from albatross.jobs.dispatch import CeleryDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
+from albatross.jobs.indicators import PeriodicIndicators
 from albatross.jobs.store import JobStore
 from albatross.jobs.periodic import PeriodicAddressRefresh, PeriodicAudits, PeriodicRebalance
 from albatross.jobs.worker import LeaseKeeper, worker_identity
@@ -96,4 +97,5 @@ def _start_sweeper(**_kwargs):
                       _state["conf"].quota.all_projects).start()
     PeriodicAudits(st["runtime"], _state["conf"].sync.audit_check_interval).start()
     PeriodicAddressRefresh(st["runtime"]).start()
+    PeriodicIndicators(st["runtime"]).start()
     st["dispatcher"].dispatch(st["store"].due_task_ids(stale_seconds=0))

@@ -126,3 +126,28 @@ class PeriodicAddressRefresh:
                 refresh_due(self.rt)
             except Exception as exc:
                 LOG.warning("address inventories not refreshed: %s", type(exc).__name__)
+
+
+class PeriodicLogPurge:
+    """Drops log lines older than [logs] retention_days every [logs] purge_interval. Runs in
+    every API process whatever the executor: two purges at once only delete the same rows."""
+
+    def __init__(self, rt):
+        self.rt = rt
+        self._stop = threading.Event()
+
+    def start(self):
+        if self.rt.conf.logs.purge_interval > 0:
+            threading.Thread(target=self._loop, name="periodic-log-purge", daemon=True).start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+
+    def _loop(self):
+        from albatross.services.logs import purge_expired
+        while not self._stop.wait(self.rt.conf.logs.purge_interval):
+            try:
+                purge_expired(self.rt)
+            except Exception as exc:
+                LOG.warning("log lines not purged: %s", type(exc).__name__)

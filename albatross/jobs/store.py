@@ -8,8 +8,25 @@ from dataclasses import dataclass
 from sqlalchemy import and_, delete, func, or_, select, update
 
 from albatross.db.engine import session_scope
+from albatross.db.events import Event
 from albatross.db.models import Job, Task, utcnow
+from albatross.events.extract import masked
 from albatross.jobs import states
+
+
+UNAUDITED = ("periodic", "auto")  # the service's own routine work
+
+
+def audit_event(job_id, project_id, user_id, kind, origin, params, n_tasks, now) -> Event:
+    """Who asked for what, kept with the regions' events (the audit trail)."""
+    targets = params.get("target_regions") or params.get("regions") or ""
+    return Event(time=now, region="albatross", service="albatross", source="audit",
+                 event_type=f"albatross.{kind}", project_id=project_id, user_id=user_id,
+                 resource_id=job_id,
+                 summary=f"albatross.{kind} {origin} job {job_id} by {user_id} "
+                         f"{' '.join(targets) if isinstance(targets, list) else targets}",
+                 payload=masked({"job_id": job_id, "kind": kind, "origin": origin,
+                                 "params": params, "tasks": n_tasks}))
 
 
 @dataclass(frozen=True)
@@ -50,6 +67,9 @@ class JobStore:
             s.flush()
             if rows:
                 s.execute(Task.__table__.insert(), rows)
+            if origin not in UNAUDITED:
+                s.add(audit_event(job_id, project_id, user_id, kind, origin, params,
+                                  len(rows), now))
         return job_id, [r["id"] for r in rows]
 
     def retry_failed(self, job_id: str) -> list[str]:

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from albatross.db import migrate
+from albatross.db import fulltext, migrate
 from albatross.db.engine import get_engine
 from albatross.db.models import Base
 
@@ -12,7 +12,8 @@ def test_upgrade_matches_models_and_round_trips(empty_db_url):
     migrate.upgrade(empty_db_url)
     assert migrate.current(empty_db_url) == migrate.head()
     with get_engine(empty_db_url).connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": fulltext.include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
     migrate.downgrade(empty_db_url, "base")
     tables = sa.inspect(get_engine(empty_db_url)).get_table_names()

@@ -98,6 +98,18 @@ def webhook() -> WebhookReceiver:
     return WebhookReceiver()
 
 
+def event_sources(devcloud: dict) -> dict:
+    """[events] options that make Albatross listen to every region's notifications (and
+    Keystone's, as `identity`) on the dev cloud's RabbitMQ."""
+    sources = dict(devcloud.get("notifications") or {})
+    if not sources:
+        return {}
+    sources["identity"] = {"url": next(iter(sources.values()))["url"],
+                           "topic": "notifications_identity"}
+    return {"notification_urls": ",".join(f"{r}={n['url']}" for r, n in sources.items()),
+            "notification_topics": ",".join(f"{r}:{n['topic']}" for r, n in sources.items())}
+
+
 @pytest.fixture(scope="session")
 def albatross(devcloud, tmp_path_factory, webhook):
     """One `albatross serve` (API + embedded worker, SQLite) for the run."""
@@ -106,11 +118,32 @@ def albatross(devcloud, tmp_path_factory, webhook):
     config = write_config(tmp / "albatross.conf", db_url=f"sqlite:///{tmp}/albatross.sqlite",
                           port=port, clouds_yaml=devcloud["clouds_yaml"],
                           auth_url=devcloud["auth_url"], password=devcloud["password"],
-                          extra={"quota": {"webhook_url": webhook.url}})
+                          extra={"quota": {"webhook_url": webhook.url},
+                                 "events": event_sources(devcloud)})
     db_upgrade(config)
     server = Server(config, port, tmp / "serve.log").start()
     yield server
     server.stop()
+    drop_event_queues(devcloud)
+
+
+def drop_event_queues(devcloud: dict) -> None:
+    """Nobody consumes the notifications once the test server is gone: drop its queues and
+    empty the services' own, so that the shared broker does not fill up run after run."""
+    sources = devcloud.get("notifications") or {}
+    if not sources:
+        return
+    import kombu
+    url = next(iter(sources.values()))["url"].replace("rabbit://", "amqp://", 1)
+    with kombu.Connection(url) as conn:
+        channel = conn.default_channel
+        for region, n in [*sources.items(), ("identity", {"topic": "notifications_identity"})]:
+            channel.queue_delete(f"albatross-events-{region}")
+            for priority in ("info", "error", "warn"):
+                try:
+                    channel.queue_purge(f"{n['topic']}.{priority}")
+                except Exception:  # never declared (no such notifications yet)
+                    channel = conn.channel()
 
 
 @pytest.fixture(scope="session")

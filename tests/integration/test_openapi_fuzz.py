@@ -13,8 +13,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 def _operations(url):
+    """Every operation but the live tails (server-sent events never end: tested apart)."""
     schema = schemathesis.openapi.from_url(url + "/v1/openapi.json")
-    return [result.ok() for result in schema.get_all_operations()]
+    return [op for op in (result.ok() for result in schema.get_all_operations())
+            if not op.path.endswith("/stream")]
 
 
 def test_fuzz_every_operation(albatross, users):

@@ -4,11 +4,13 @@ import itertools
 
 from albatross.api.policies import (base, flavors, image_modes, images, jobs, keypairs,
                                     quotas, regions, secgroups, sync_policies)
-from albatross.api.policies import addresses, rollouts
+from albatross.api.policies import addresses, events, logs, rollouts
+from albatross.api.policies import indicators
 
 
 def list_rules():
     return list(itertools.chain(base.RULES, regions.RULES, jobs.RULES, keypairs.RULES,
                                 flavors.RULES, quotas.RULES, secgroups.RULES,
                                 sync_policies.RULES, images.RULES,
-                                image_modes.RULES, rollouts.RULES, addresses.RULES))
+                                image_modes.RULES, rollouts.RULES, addresses.RULES,
+                                events.RULES, logs.RULES, indicators.RULES))
