@@ -122,9 +122,40 @@ def albatross(devcloud, tmp_path_factory, webhook):
                                  "events": event_sources(devcloud)})
     db_upgrade(config)
     server = Server(config, port, tmp / "serve.log").start()
+    wait_for_event_listeners(devcloud)
     yield server
     server.stop()
     drop_event_queues(devcloud)
+
+
+def _event_queues(devcloud: dict) -> tuple[str | None, list[str]]:
+    sources = devcloud.get("notifications") or {}
+    if not sources:
+        return None, []
+    url = next(iter(sources.values()))["url"].replace("rabbit://", "amqp://", 1)
+    return url, [f"albatross-events-{r}" for r in [*sources, "identity"]]
+
+
+def wait_for_event_listeners(devcloud: dict, timeout: float = 60) -> None:
+    """Listeners start in the background: notifications sent before their queues exist are
+    not theirs. Wait until every region's queue has its consumer."""
+    import kombu
+    url, queues = _event_queues(devcloud)
+    if not queues:
+        return
+    deadline = time.monotonic() + timeout
+    with kombu.Connection(url) as conn:
+        for queue in queues:
+            while True:
+                try:
+                    _name, _messages, consumers = conn.channel().queue_declare(
+                        queue, passive=True)
+                    if consumers:
+                        break
+                except Exception:  # not declared yet
+                    pass
+                assert time.monotonic() < deadline, f"no listener on {queue}"
+                time.sleep(0.2)
 
 
 def drop_event_queues(devcloud: dict) -> None:

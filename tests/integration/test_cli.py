@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -130,3 +131,22 @@ def test_address_commands(devcloud, albatross, users, regions):
             for port in list(conn.ports(network_id=net.id)):
                 conn.delete_port(port)
             conn.delete_network(net)
+
+
+def test_events_command(devcloud, albatross, users, regions):
+    name = f"cli-evt-{os.getpid()}"
+    net = users["demo"].conn(regions[0]).network.create_network(name=name)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            out = cli(devcloud, albatross, "events", "--region", regions[0], "-q", name,
+                      "-f", "json")
+            assert out.returncode == 0, out.stdout + out.stderr
+            if any(e["resource_id"] == net.id for e in json.loads(out.stdout)):
+                break
+            assert time.monotonic() < deadline, (out.stdout, out.args)
+            time.sleep(1)
+        out = cli(devcloud, albatross, "events", "--since", "1h", "--type", "network.create.end")
+        assert out.returncode == 0 and "network.create.end" in out.stdout
+    finally:
+        users["demo"].conn(regions[0]).network.delete_network(net)
