@@ -23,6 +23,8 @@ class Indicator:
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("region_up", "1 when every read of the region answered in the last round, "
               "else 0 (the reason is in the summary)"),
+    Indicator("bus_up", "1 when the region's message bus (its notifications) accepts a "
+              "connection, else 0; only regions listened to ([events])"),
     Indicator("endpoint_up", "1 when the endpoint's version document answered, else 0",
               "service"),
     Indicator("endpoint_latency_seconds", "Time the endpoint took to answer its version "

@@ -2,7 +2,7 @@
 capacity and usage, object counts, per-project usage and quota headroom), rollups and
 retention after each round, and what the API, the summary and /metrics read.
 
-A region any read of which failed is recorded as down (a `region_up` sample of 0, and the
+A region where any read failed is recorded as down (a `region_up` sample of 0, and the
 reason) with whatever did answer; the next round reads it again like any other, so it is up
 again as soon as it answers."""
 import datetime
@@ -15,10 +15,11 @@ from albatross.db import locks
 from albatross.db.indicators import IndicatorStore, from_epoch, to_epoch
 from albatross.db.models import utcnow
 from albatross.db.quotas import QuotaStore
+from albatross.events import bus
 from albatross.exceptions import BadRequest
 from albatross.indicators import catalog, prometheus
-from albatross.indicators.downsample import Source, bucket_start, choose_source, \
-    default_step, rollup
+from albatross.indicators.downsample import (Source, bucket_start, choose_source,
+                                             default_step, rollup)
 from albatross.indicators.samples import (Sample, count_sample, failure_reason,
                                           health_samples, placement_samples, project_samples)
 from albatross.indicators.summary import summarize
@@ -59,11 +60,12 @@ def settings(conf) -> Settings:
 
 
 # ---- collection ------------------------------------------------------------------------------
-def _why(exc: Exception, region: str) -> str:
+def _failure(exc: Exception, region: str) -> tuple[bool, str]:
+    """(transient, why): why without the region's name, which the caller shows anyway."""
     failure = classify(exc, region)
     if failure.unexpected:
         LOG.error("indicator read in %s failed unexpectedly", region, exc_info=exc)
-    return failure.message.removeprefix(f"{region}: ")
+    return failure.transient, failure.message.removeprefix(f"{region}: ")
 
 
 def _read(registry, job: tuple[str, str]):
@@ -73,8 +75,10 @@ def _read(registry, job: tuple[str, str]):
 
 
 def _project_samples(rt: Runtime, names: list[str], failures: dict) -> list[Sample]:
-    """Usage and headroom of every project with global quota settings; a region that could
-    not be read for a project is a failure of that region."""
+    """Usage and headroom of every project with global quota settings. A region that did
+    not answer (unreachable, timeout, 5xx) failed; a refusal about the project itself (a 4xx,
+    e.g. a project deleted from Keystone with its Albatross limits left) only leaves that
+    project's numbers out."""
     quotas = QuotaStore(rt.store.db_url)
 
     def read(project_id):
@@ -88,10 +92,27 @@ def _project_samples(rt: Runtime, names: list[str], failures: dict) -> list[Samp
             for region, value in raw.items():
                 readings[region] = None if isinstance(value, Exception) else value
                 if readings[region] is None:
-                    failure = ("project quotas", _why(value, region))
-                    if failure not in failures[region]:
-                        failures[region].append(failure)
+                    transient, why = _failure(value, region)
+                    if not transient:
+                        LOG.warning("indicators: quotas of project %s in %s not read: %s",
+                                    project_id, region, why)
+                    elif ("project quotas", why) not in failures[region]:
+                        failures[region].append(("project quotas", why))
             out += project_samples(project_id, hard, readings)
+    return out
+
+
+def _bus_samples(rt: Runtime, names: list[str], failures: dict) -> list[Sample]:
+    """bus_up for every region whose notifications Albatross listens to ([events])."""
+    urls = {r: u for r, u in rt.conf.events.notification_urls.items() if r in names}
+    out = []
+    for region, why in rt.registry.fan_out(lambda r: bus.unreachable(urls[r]),
+                                           list(urls)).items():
+        if isinstance(why, Exception):
+            why = f"message bus not checked ({type(why).__name__})"
+        if why:
+            failures[region].append(("bus", why))
+        out.append(Sample("bus_up", region, "", "", 0.0 if why else 1.0))
     return out
 
 
@@ -108,17 +129,25 @@ def collect(rt: Runtime, s: Settings) -> dict[str, str | None]:
     failures: dict[str, list[tuple[str, str]]] = {r: [] for r in names}
     for (region, part), result in reads.items():
         if isinstance(result, Exception):
-            failures[region].append((part, _why(result, region)))
+            failures[region].append((part, _failure(result, region)[1]))
         elif part == "placement":
             samples += placement_samples(region, result)
         else:
             samples.append(count_sample(region, part, result))
     samples += _project_samples(rt, names, failures)
+    samples += _bus_samples(rt, names, failures)
     reasons = {r: failure_reason(f) for r, f in failures.items()}
     samples += [Sample("region_up", r, "", "", 0.0 if reasons[r] else 1.0) for r in names]
     store = IndicatorStore(rt.store.db_url)
-    store.write_round(ts, samples, reasons)
-    store.maintain(utcnow(), s.interval, s.raw_retention, s.levels)
+    for region in store.write_round(ts, samples, reasons):
+        if reasons[region]:
+            LOG.warning("indicators: %s is down: %s", region, reasons[region])
+        else:
+            LOG.info("indicators: %s answers again", region)
+    try:
+        store.maintain(utcnow(), s.interval, s.raw_retention, s.levels)
+    except Exception as exc:  # the round is stored; the next one rolls up what is left
+        LOG.warning("indicator rollups not advanced: %s", type(exc).__name__)
     return reasons
 
 
@@ -127,9 +156,7 @@ def collect_due(rt: Runtime, s: Settings, owner: str) -> bool:
     any number of servers and workers make one round per interval)."""
     if not locks.acquire(rt.store.db_url, LOCK, owner, max(1.0, s.interval * 0.9)):
         return False
-    down = {r: why for r, why in collect(rt, s).items() if why}
-    for region, why in sorted(down.items()):
-        LOG.warning("indicators: %s is down: %s", region, why)
+    collect(rt, s)
     return True
 
 
@@ -206,8 +233,8 @@ def summary(rt: Runtime) -> dict:
 
 
 def metrics_text(rt: Runtime) -> str:
-    """Series whose last value is from the last three rounds: a region that stopped
-    answering keeps only its `region_up` 0, not numbers that are no longer true."""
+    """Series whose last value is from the last three rounds: numbers a region no longer
+    gives disappear rather than stay frozen (its `region_up` says it is down)."""
     interval = rt.conf.indicators.collect_interval
     since = utcnow() - datetime.timedelta(seconds=3 * interval) if interval else None
     store = IndicatorStore(rt.store.db_url)

@@ -106,3 +106,42 @@ def test_bad_queries_name_the_field(member):
                           ({"q": "!!!"}, "q"), ({"limit": 0}, "limit")):
         resp = member.call("GET", "/v1/events", params=params)
         assert resp.status_code == 400 and resp.json()["error"]["field"] == field, resp.text
+
+
+def test_a_region_whose_bus_is_down_is_shown_down_in_the_summary(devcloud, users, regions,
+                                                                 tmp_path):
+    """RegionTwo's notifications are configured on a port nothing listens on: the indicators
+    summary shows RegionTwo down because of its bus, RegionOne (a live bus) up."""
+    from tests.integration.server import Server, db_upgrade, free_port, write_config
+    live = devcloud["notifications"][regions[0]]
+    port = free_port()
+    config = write_config(
+        tmp_path / "bus.conf", db_url=f"sqlite:///{tmp_path}/bus.sqlite", port=port,
+        clouds_yaml=devcloud["clouds_yaml"], auth_url=devcloud["auth_url"],
+        password=devcloud["password"],
+        extra={"indicators": {"collect_interval": 2},
+               "events": {"notification_urls": f"{regions[0]}={live['url']},"
+                                                f"{regions[1]}=rabbit://guest:guest@127.0.0.1:1/",
+                          "notification_topics": f"{regions[0]}:{live['topic']}",
+                          "notification_pool": "albatross-bus-test"}})
+    db_upgrade(config)
+    server = Server(config, port, tmp_path / "serve.log").start()
+    try:
+        admin = users["admin"]
+        deadline = time.monotonic() + 90
+        while True:
+            resp = requests.get(server.url + "/v1/indicators/summary",
+                                headers={"X-Auth-Token": admin.token}, timeout=30)
+            by_region = {r["region"]: r for r in resp.json().get("regions", [])}
+            if regions[1] in by_region and regions[0] in by_region:
+                break
+            assert time.monotonic() < deadline, resp.text
+            time.sleep(1)
+        down = by_region[regions[1]]
+        assert down["status"] == "down" and "message bus unreachable" in down["reason"]
+        assert "bus" not in (by_region[regions[0]]["reason"] or "")
+    finally:
+        server.stop()
+        import kombu
+        with kombu.Connection(live["url"].replace("rabbit://", "amqp://", 1)) as conn:
+            conn.default_channel.queue_delete(f"albatross-bus-test-{regions[0]}")
