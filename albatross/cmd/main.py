@@ -9,7 +9,7 @@ from albatross.cmd.client import commands as client_commands
 from albatross.cmd.client import flavor_commands, image_commands, image_mode_commands
 from albatross.cmd.client import quota_commands, rollout_commands
 from albatross.cmd.client import address_commands, event_commands, secgroup_commands
-from albatross.cmd.client import indicator_commands
+from albatross.cmd.client import indicator_commands, log_commands
 
 
 def _server_conf(args):
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     address_commands.register(sub)
     indicator_commands.register(sub)
     event_commands.register(sub)
+    log_commands.register(sub)
     return p
 
 

@@ -18,6 +18,9 @@ Usage::
 
     # in a query (compiled for whatever dialect the statement runs on):
     select(Log).where(LOG_TEXT.match("image upload failed"))
+    # newest first with a LIMIT on SQLite, ask first whether the words are frequent:
+    frequent = LOG_TEXT.is_frequent(session, "instance")
+    select(Log).where(LOG_TEXT.match("instance", frequent=frequent)).order_by(...).limit(100)
 
 The indexed table needs an integer primary key (``key``): FTS5 uses it as the rowid.
 Objects created here are not in the SQLAlchemy metadata (their SQL differs per engine);
@@ -31,6 +34,15 @@ whole tokens); ``"a quoted phrase"``; ``word*`` for a prefix. Engines tokenise a
 differently (e.g. MariaDB ignores tokens under 3 characters and its stopwords), so a search is
 for finding lines, not for exact counting. ``parse`` raises ``QueryError`` (a ValueError, whose
 message suits a 400) for a query with nothing to search for.
+
+SQLite's planner knows nothing of how many rows an FTS5 query matches, so it reads them all
+first, then sorts: right for rare words, slow for frequent ones (250,000 matches of 1,000,000
+lines: 0.8 s instead of 30 ms). ``is_frequent`` probes (under a millisecond, stopping at
+``threshold`` matches); ``match(..., frequent=True)`` then lets SQLite walk the ORDER BY index
+and test each row against the match instead. PostgreSQL and MariaDB plan with statistics of
+their own (PostgreSQL still takes correlated words as independent: "rabbitmq lost" costs it
+0.17 s over 1,000,000 lines); there ``is_frequent`` is False without a query, and
+``frequent`` changes nothing.
 """
 import dataclasses
 import re
@@ -40,6 +52,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
 MAX_QUERY = 256
+FREQUENT = 2000
 MAX_TERMS = 16
 _TOKEN = re.compile(r'"([^"]*)(?:"|$)|(\S+)')
 _WORD = re.compile(r"\w+")
@@ -140,10 +153,21 @@ class FullText:
             bind.exec_driver_sql(stmt)
 
     # ---- queries ------------------------------------------------------------------------
-    def match(self, query: str, table: sa.FromClause | None = None) -> ColumnElement:
+    def match(self, query: str, table: sa.FromClause | None = None,
+              frequent: bool = False) -> ColumnElement:
         """A boolean condition "this row matches `query`" (raises QueryError). `table`: the
         table or alias in the statement (default: the table by name)."""
-        return _Match(self, parse(query), table)
+        return _Match(self, parse(query), table, frequent)
+
+    def is_frequent(self, session, query: str, threshold: int = FREQUENT) -> bool:
+        """SQLite: does `query` match at least `threshold` rows? (a Session or Connection)"""
+        bind = session if hasattr(session, "dialect") else session.get_bind()
+        if bind.dialect.name != "sqlite":
+            return False
+        fts = f"{self.table}_fts"
+        probe = sa.text(f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH :q "
+                        "LIMIT :n)").bindparams(q=_sqlite_query(parse(query)), n=threshold)
+        return session.execute(probe).scalar() >= threshold
 
 
 class _Match(ColumnElement):
@@ -152,8 +176,8 @@ class _Match(ColumnElement):
     _is_implicitly_boolean = True  # a condition as is: MySQL must not get "= 1" appended
     inherit_cache = False
 
-    def __init__(self, spec: FullText, terms: list[Term], table):
-        self.spec, self.terms = spec, terms
+    def __init__(self, spec: FullText, terms: list[Term], table, frequent: bool):
+        self.spec, self.terms, self.frequent = spec, terms, frequent
         self.table = table if table is not None else sa.table(
             spec.table, *(sa.column(c) for c in (spec.key, *spec.columns)))
 
@@ -200,7 +224,9 @@ def _match_sqlite(element, compiler, **kw):
     fts = sa.table(f"{element.spec.table}_fts", sa.column("rowid"))
     rows = sa.select(fts.c.rowid).where(
         sa.literal_column(fts.name).op("MATCH")(sa.literal(_sqlite_query(element.terms))))
-    return compiler.process(element.table.c[element.spec.key].in_(rows), **kw)
+    condition = compiler.process(element.table.c[element.spec.key].in_(rows), **kw)
+    # "+key": the key's index may not drive the query, the ORDER BY's index does
+    return f"+{condition}" if element.frequent else condition
 
 
 @compiles(_Match, "postgresql")

@@ -91,8 +91,10 @@ class IndicatorStore:
 
     # ---- writing a round ------------------------------------------------------------------
     def write_round(self, ts: datetime.datetime, samples: list[Sample],
-                    reasons: dict[str, str | None]) -> None:
-        """The round's samples (all at `ts`) and each region's status, in one transaction."""
+                    reasons: dict[str, str | None]) -> list[str]:
+        """The round's samples (all at `ts`) and each region's status, in one transaction;
+        returns the regions whose status changed (a region seen first counts if down)."""
+        changed = []
         with session_scope(self.db_url) as s:
             ids = {(r.name, r.region, r.project_id, r.key): r.id
                    for r in s.scalars(select(IndicatorSeries))}
@@ -115,10 +117,14 @@ class IndicatorStore:
                 if row is None:
                     s.add(IndicatorRegion(region=region, up=up, reason=reason, checked_at=ts,
                                           since=ts))
+                    if not up:
+                        changed.append(region)
                     continue
                 if row.up != up:
                     row.since = ts
+                    changed.append(region)
                 row.up, row.reason, row.checked_at = up, reason, ts
+        return changed
 
     # ---- rollups and retention ------------------------------------------------------------
     def maintain(self, now: datetime.datetime, grace: float, raw_retention: int,
@@ -133,7 +139,8 @@ class IndicatorStore:
                 pass
             finer = step
         marks = self.marks()
-        # (level, keep, the level rolled up from it): 0 is the raw samples
+        # (level, retention), the raw samples (0) first: a level's points may go once they
+        # are past its retention and the next level holds them
         chain = [(0, raw_retention)] + levels
         with session_scope(self.db_url) as s:
             for i, (level, keep) in enumerate(chain):

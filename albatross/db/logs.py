@@ -5,6 +5,7 @@ import datetime
 
 from sqlalchemy import (JSON, BigInteger, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, and_, delete, insert, or_, select)
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from albatross.db import fulltext
@@ -13,6 +14,8 @@ from albatross.db.models import Base, Timestamp, utcnow
 
 # SQLite needs INTEGER for a rowid alias (FTS5 external content keys on it)
 LineId = BigInteger().with_variant(Integer(), "sqlite")
+# MariaDB's TEXT holds 64 KiB: a 32768-character line of 3-byte characters is more
+LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 LEVELS = ("TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TEXT = fulltext.FullText("log_lines", ("message",))
 _KEY_CHUNK = 500
@@ -34,9 +37,9 @@ class LogLine(Base):
     level: Mapped[str] = mapped_column(String(16))
     logger: Mapped[str | None] = mapped_column(String(255), nullable=True)
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(LongText)
     request_ids: Mapped[str | None] = mapped_column(String(1024), nullable=True)  # for display
-    raw: Mapped[str | None] = mapped_column(Text, nullable=True)
+    raw: Mapped[str | None] = mapped_column(LongText, nullable=True)
     extra: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # set by shippers that resend (the agent): a line already stored under it is skipped
     dedup_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
@@ -62,7 +65,7 @@ class LogFilter:
     request_id: str | None = None
     q: str | None = None
 
-    def conditions(self) -> list:
+    def conditions(self, frequent: bool = False) -> list:
         out = [getattr(LogLine, name) == value for name in ("region", "service", "host")
                if (value := getattr(self, name)) is not None]
         if self.levels:
@@ -75,7 +78,7 @@ class LogFilter:
             out.append(LogLine.id.in_(select(LogRequestId.log_id).where(
                 LogRequestId.request_id == self.request_id)))
         if self.q:
-            out.append(TEXT.match(self.q, LogLine.__table__))
+            out.append(TEXT.match(self.q, LogLine.__table__, frequent))
         return out
 
 
@@ -86,6 +89,12 @@ def as_dict(line: LogLine) -> dict:
             "request_ids": line.request_ids.split() if line.request_ids else [],
             "raw": line.raw if line.raw is not None else line.message,
             "extra": line.extra or {}}
+
+
+def _shown(request_ids: list[str]) -> str | None:
+    """The ids shown with the line: as many as the column holds (the side table has all)."""
+    shown = " ".join(request_ids)
+    return (shown[:shown.rfind(" ", 0, 1025)] if len(shown) > 1024 else shown) or None
 
 
 class LogStore:
@@ -112,8 +121,8 @@ class LogStore:
                 return 0, len(lines)
             now = utcnow()
             rows = [{**{k: v for k, v in line.items() if k != "request_ids"},
-                     "request_ids": " ".join(line["request_ids"]) or None,
-                     "received_at": now} for line in fresh]
+                     "request_ids": _shown(line["request_ids"]), "received_at": now}
+                    for line in fresh]
             ids = s.scalars(insert(LogLine).returning(LogLine.id, sort_by_parameter_order=True),
                             rows).all()
             refs = [{"log_id": i, "request_id": r} for i, line in zip(ids, fresh)
@@ -126,22 +135,24 @@ class LogStore:
                after: tuple[datetime.datetime, int] | None = None) -> list[dict]:
         """Newest first; `after` (time, id) of the last line of the previous page: the order
         is total, so a line stored meanwhile never shifts a page."""
-        q = select(LogLine).where(*filters.conditions())
-        if after is not None:
-            q = q.where(or_(LogLine.time < after[0],
-                            and_(LogLine.time == after[0], LogLine.id < after[1])))
-        q = q.order_by(LogLine.time.desc(), LogLine.id.desc()).limit(limit)
         with session_scope(self.db_url) as s:
+            frequent = bool(filters.q) and TEXT.is_frequent(s, filters.q)
+            q = select(LogLine).where(*filters.conditions(frequent))
+            if after is not None:
+                q = q.where(or_(LogLine.time < after[0],
+                                and_(LogLine.time == after[0], LogLine.id < after[1])))
+            q = q.order_by(LogLine.time.desc(), LogLine.id.desc()).limit(limit)
             return [as_dict(line) for line in s.scalars(q)]
 
     def received_since(self, filters: LogFilter, after: tuple[datetime.datetime, int],
                        limit: int) -> list[dict]:
         """Lines received after `after` (received_at, id), in that order, with their
-        received_at (for a live tail)."""
+        received_at (for a live tail: few rows, so the full text is a filter, not a driver)."""
         q = select(LogLine).where(
             or_(LogLine.received_at > after[0],
                 and_(LogLine.received_at == after[0], LogLine.id > after[1])),
-            *filters.conditions()).order_by(LogLine.received_at, LogLine.id).limit(limit)
+            *filters.conditions(frequent=True)).order_by(LogLine.received_at, LogLine.id) \
+            .limit(limit)
         with session_scope(self.db_url) as s:
             return [{**as_dict(line), "received_at": line.received_at} for line in s.scalars(q)]
 

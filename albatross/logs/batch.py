@@ -13,10 +13,12 @@ MAX_MESSAGE = 32768
 MAX_EXTRA = 4096
 LEVEL_ALIASES = {"WARN": "WARNING", "FATAL": "CRITICAL", "CRIT": "CRITICAL", "ERR": "ERROR",
                  "NOTICE": "INFO", "AUDIT": "INFO"}
-TIME_FIELDS = ("time", "timestamp", "@timestamp", "date")  # vector: timestamp; fluent-bit: date
+# when a shipper read the line (vector: timestamp, fluent-bit: date): a fallback only, after
+# an explicit "time" and the time written in an oslo.log line
+READ_TIME_FIELDS = ("timestamp", "@timestamp", "date")
 _STRINGS = {"region": 128, "service": 64, "host": 255}
 _KNOWN = {"message", "level", "logger", "pid", "request_id", "request_ids", "raw", "key",
-          *_STRINGS, *TIME_FIELDS}
+          "time", *_STRINGS, *READ_TIME_FIELDS}
 _FUTURE = datetime.timedelta(days=1)
 
 
@@ -133,11 +135,13 @@ def line(record, now: datetime.datetime) -> dict:
     raw = record.get("raw")
     if raw is not None and (not isinstance(raw, str) or len(raw) > MAX_MESSAGE * 2):
         raise LineError(f"raw: must be a string of at most {MAX_MESSAGE * 2} characters")
-    time_field = next((f for f in TIME_FIELDS if f in record), None)
-    if time_field is not None:
-        time = _time(record[time_field], now)
+    read_field = next((f for f in READ_TIME_FIELDS if f in record), None)
+    if "time" in record:
+        time = _time(record["time"], now)
     elif source is not None:
-        time = source.time  # the writer's local time: shippers should send a zoned time
+        time = source.time  # zoneless: read as UTC (the agent sends a zoned time instead)
+    elif read_field is not None:
+        time = _time(record[read_field], now)
     else:
         raise LineError("time: is required")
     if "level" in record:
@@ -150,8 +154,9 @@ def line(record, now: datetime.datetime) -> dict:
     if logger is not None and (not isinstance(logger, str) or len(logger) > 255):
         raise LineError("logger: must be a string of at most 255 characters")
     pid = record.get("pid", source.pid if source else None)
-    if pid is not None and (isinstance(pid, bool) or not isinstance(pid, int) or pid < 0):
-        raise LineError("pid: must be a non-negative integer")
+    if pid is not None and (isinstance(pid, bool) or not isinstance(pid, int)
+                            or not 0 <= pid < 2 ** 31):
+        raise LineError("pid: must be an integer from 0 to 2147483647")
     key = record.get("key")
     if key is not None and (not isinstance(key, str) or not 0 < len(key) <= 128):
         raise LineError("key: must be a string of 1 to 128 characters")

@@ -9,7 +9,7 @@ import dataclasses
 import datetime
 import re
 
-REQUEST_ID = re.compile(r"\breq-[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b")
+REQUEST_ID = re.compile(r"\breq-[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\b", re.IGNORECASE)
 _LINE = re.compile(
     r"^(?P<time>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,6})?)\s+(?P<pid>\d+)\s+"
     r"(?P<level>[A-Z]+)\s+(?P<logger>\S+)\s+(?:\[(?P<context>[^\]]*)\]\s?)?(?P<message>.*)$",

@@ -23,7 +23,8 @@ class RawLine:
 
 
 class Positions:
-    """{path: {dev, ino, offset}} in a JSON file, replaced atomically."""
+    """{path: {dev, ino, offset, gen}} in a JSON file, replaced atomically (gen: how often
+    the file was truncated in place, so that its new lines get new keys)."""
 
     def __init__(self, path: str | None):
         self.path = path
@@ -35,8 +36,8 @@ class Positions:
     def get(self, path: str) -> dict | None:
         return self.data.get(path)
 
-    def set(self, path: str, dev: int, ino: int, offset: int) -> None:
-        self.data[path] = {"dev": dev, "ino": ino, "offset": offset}
+    def set(self, path: str, dev: int, ino: int, offset: int, gen: int) -> None:
+        self.data[path] = {"dev": dev, "ino": ino, "offset": offset, "gen": gen}
 
     def save(self) -> None:
         if not self.path:
@@ -67,7 +68,7 @@ class Follower:
     def __init__(self, path: str, host: str, positions: Positions, from_end: bool):
         self.path, self.host, self.positions = path, host, positions
         self.fh = None
-        self.dev = self.ino = self.offset = 0
+        self.dev = self.ino = self.offset = self.gen = 0
         self._open_first(from_end)
 
     def _open_first(self, from_end: bool) -> None:
@@ -79,22 +80,30 @@ class Follower:
         if saved and (st is None or (st.st_dev, st.st_ino) != (saved["dev"], saved["ino"])):
             rotated = _find_inode(os.path.dirname(self.path) or ".", saved["dev"], saved["ino"])
             if rotated is not None:  # rotated while we were down: finish the old file first
-                self._open(rotated, saved["offset"])
+                self._open(rotated, saved["offset"], saved.get("gen", 0))
                 return
         if st is None:
             return
         if saved and (st.st_dev, st.st_ino) == (saved["dev"], saved["ino"]):
-            self._open(self.path, saved["offset"] if st.st_size >= saved["offset"] else 0)
+            gen = saved.get("gen", 0)
+            if st.st_size >= saved["offset"]:
+                self._open(self.path, saved["offset"], gen)
+            else:  # truncated while we were down
+                self._open(self.path, 0, gen + 1)
         else:
             self._open(self.path, st.st_size if from_end and not saved else 0)
 
-    def _open(self, path: str, offset: int) -> None:
+    def _open(self, path: str, offset: int, gen: int = 0) -> None:
         self.fh = open(path, "rb")
         st = os.fstat(self.fh.fileno())
-        self.dev, self.ino, self.offset = st.st_dev, st.st_ino, offset
-        self._id = hashlib.sha1(f"{self.host}|{self.path}|{self.dev}|{self.ino}".encode()
-                                ).hexdigest()[:20]
-        self.positions.set(self.path, self.dev, self.ino, offset)
+        self.dev, self.ino = st.st_dev, st.st_ino
+        self._start(offset, gen)
+
+    def _start(self, offset: int, gen: int) -> None:
+        self.offset, self.gen = offset, gen
+        self._id = hashlib.sha1(f"{self.host}|{self.path}|{self.dev}|{self.ino}|{gen}"
+                                .encode()).hexdigest()[:20]
+        self.positions.set(self.path, self.dev, self.ino, offset, gen)
 
     def _reopen_if_rotated(self) -> None:
         """At the end of the open file: switch to the file now at the path, if another."""
@@ -108,7 +117,7 @@ class Follower:
             self.fh.close()
             self._open(self.path, 0)
         elif st.st_size < self.offset:  # truncated in place
-            self.offset = 0
+            self._start(0, self.gen + 1)
 
     def read(self, max_lines: int) -> list[RawLine]:
         if self.fh is None:
@@ -142,7 +151,7 @@ class Follower:
 
     def commit(self, end: int) -> None:
         self.offset = end
-        self.positions.set(self.path, self.dev, self.ino, end)
+        self.positions.set(self.path, self.dev, self.ino, end, self.gen)
 
     def close(self) -> None:
         if self.fh is not None:

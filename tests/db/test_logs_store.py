@@ -4,9 +4,12 @@ dedup keys and retention."""
 import datetime
 
 import pytest
+from sqlalchemy import select
 
 from albatross.db import fulltext
-from albatross.db.logs import LogFilter, LogStore
+from albatross.db.engine import session_scope
+from albatross.db.logs import TEXT, LogFilter, LogLine, LogStore
+from albatross.logs.batch import MAX_MESSAGE
 
 T0 = datetime.datetime(2026, 1, 1, 12, 0, 0)
 REQ_A = "req-8d33aa00-1111-2222-3333-444455556666"
@@ -109,3 +112,24 @@ def test_purge_removes_old_lines_and_their_request_ids(store):
                  + [_line(86400 * 3, "kept", request_ids=[REQ_A])])
     assert store.purge(T0 + datetime.timedelta(days=1), batch=3) == 7
     assert _messages(store.search(LogFilter(request_id=REQ_A), 10)) == ["kept"]
+
+
+def test_frequent_words_take_another_plan_to_the_same_lines(store, db_url):
+    store.insert([_line(n, f"boom {n}" if n % 2 else f"calm {n}") for n in range(20)])
+    with session_scope(db_url) as s:
+        assert TEXT.is_frequent(s, "boom", threshold=5) == db_url.startswith("sqlite")
+        assert not TEXT.is_frequent(s, "boom", threshold=11)
+        found = [list(s.scalars(select(LogLine.message).where(
+            TEXT.match("boom", LogLine.__table__, frequent))
+            .order_by(LogLine.time.desc()).limit(3))) for frequent in (False, True)]
+    assert found[0] == found[1] == ["boom 19", "boom 17", "boom 15"]
+
+
+def test_the_largest_lines_fit_on_every_backend(store):
+    many = [f"req-{n:08x}-0000-4000-8000-000000000000" for n in range(40)]
+    text = "€" * MAX_MESSAGE  # 3 bytes each in UTF-8
+    store.insert([_line(1, text, raw=text * 2, request_ids=many)])
+    [line] = store.search(LogFilter(request_id=many[-1]), 10)
+    assert (line["message"], line["raw"]) == (text, text * 2)
+    assert line["request_ids"] == many[:len(line["request_ids"])]
+    assert 20 < len(line["request_ids"]) < 40

@@ -7,6 +7,9 @@ from albatross.cmd.client.commands import add_common_options, client_for, handle
 from albatross.indicators.catalog import COUNTED_KINDS, INDICATORS, PLACEMENT_CLASSES
 from albatross.indicators.timespec import iso, parse_duration
 
+COUNT_HEADERS = {"servers": "Servers", "volumes": "Volumes", "images": "Images",
+                 "networks": "Networks", "ports": "Ports", "floating_ips": "Floating IPs"}
+
 
 def _number(value) -> str:
     if value is None:
@@ -43,7 +46,7 @@ def indicators_summary(args):
                  + [("Reason", "reason")],
                  title=f"Capacity (collected {got['collected_at'] or 'never'})")
     output.table(rows, [("Region", "region")]
-                 + [(k.replace("_", " ").capitalize(), k) for k in COUNTED_KINDS],
+                 + [(COUNT_HEADERS[k], k) for k in COUNTED_KINDS],
                  title="Objects (all projects)")
     return 0
 
@@ -57,6 +60,9 @@ def indicators_show(args):
         if value:
             params[key] = value
     got = client_for(args).get("/v1/indicators", **params)
+    if args.format == "json":
+        output.fields(got, [], "json")
+        return 0
     label = INDICATORS[args.name].label
     rows = [{"time": p["time"], "region": s["region"], "project": s["project_id"] or "",
              "key": s["labels"].get(label, ""), "mean": _number(p["mean"]),
@@ -68,8 +74,7 @@ def indicators_show(args):
     if label:
         columns.append((label.capitalize(), "key"))
     columns += [("Mean", "mean"), ("Min", "min"), ("Max", "max"), ("Samples", "samples")]
-    output.table(rows, columns, fmt=args.format,
-                 title=f"{args.name} every {got['step']}s since {got['start']}")
+    output.table(rows, columns, title=f"{args.name} every {got['step']}s since {got['start']}")
     return 0
 
 

@@ -17,6 +17,7 @@ depends_on = None
 # frozen here, not imported from models: a migration must not change when models do
 Timestamp = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 LineId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+LongText = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 TEXT = FullText("log_lines", ("message",))
 
 
@@ -32,9 +33,9 @@ def upgrade():
         sa.Column("level", sa.String(16), nullable=False),
         sa.Column("logger", sa.String(255), nullable=True),
         sa.Column("pid", sa.Integer(), nullable=True),
-        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("message", LongText, nullable=False),
         sa.Column("request_ids", sa.String(1024), nullable=True),
-        sa.Column("raw", sa.Text(), nullable=True),
+        sa.Column("raw", LongText, nullable=True),
         sa.Column("extra", sa.JSON(), nullable=True),
         sa.Column("dedup_key", sa.String(128), nullable=True),
         sa.UniqueConstraint("dedup_key", name="uq_log_lines_dedup_key"),
