@@ -129,8 +129,9 @@ class PeriodicAddressRefresh:
 
 
 class PeriodicLogPurge:
-    """Drops log lines older than [logs] retention_days every [logs] purge_interval. Runs in
-    every API process whatever the executor: two purges at once only delete the same rows."""
+    """Drops log lines older than [logs] retention_days and events older than [events]
+    retention_days, every [logs] purge_interval. Runs in every API process whatever the
+    executor: two purges at once only delete the same rows."""
 
     def __init__(self, rt):
         self.rt = rt
@@ -145,9 +146,11 @@ class PeriodicLogPurge:
         self._stop.set()
 
     def _loop(self):
+        from albatross.services.events import purge as purge_events
         from albatross.services.logs import purge_expired
         while not self._stop.wait(self.rt.conf.logs.purge_interval):
-            try:
-                purge_expired(self.rt)
-            except Exception as exc:
-                LOG.warning("log lines not purged: %s", type(exc).__name__)
+            for what, purge in (("log lines", purge_expired), ("events", purge_events)):
+                try:
+                    purge(self.rt)
+                except Exception as exc:
+                    LOG.warning("%s not purged: %s", what, type(exc).__name__)
