@@ -9,6 +9,7 @@ marks a corrupted copy ACTIVE. A target whose upload fails is dropped; the other
 import hashlib
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 
 _EOF = object()
@@ -22,13 +23,15 @@ class FanOut:
     def __init__(self, source: Iterable[bytes], targets: list[str], *, hash_algo: str | None,
                  expected_hash: str | None, expected_md5: str | None = None,
                  expected_size: int | None = None, depth: int = 4,
-                 on_progress: Callable[[str, int], None] | None = None):
+                 on_progress: Callable[[str, int], None] | None = None,
+                 stall_timeout: float = 300.0):
         self.source = source
         self.hash_algo = hash_algo if hash_algo in hashlib.algorithms_available else None
         self.expected_hash, self.expected_md5 = expected_hash, expected_md5
         self.expected_size = expected_size
         self.queues = {t: queue.Queue(maxsize=depth) for t in targets}
         self.dead: set[str] = set()
+        self.stall_timeout = stall_timeout  # a target that reads nothing for this long is dropped
         self.sent = {t: 0 for t in targets}
         self.on_progress = on_progress
         self.read = 0
@@ -40,12 +43,15 @@ class FanOut:
     # ---- the pump -------------------------------------------------------------------------
     def _put(self, target: str, item) -> None:
         q = self.queues[target]
+        waited_since = time.monotonic()
         while target not in self.dead:
             try:
                 q.put(item, timeout=0.5)
                 return
             except queue.Full:
-                continue
+                if time.monotonic() - waited_since > self.stall_timeout:
+                    self.dead.add(target)  # it stopped reading: the others go on without it
+                    return
 
     def _broadcast(self, item) -> None:
         for target in list(self.queues):
@@ -128,6 +134,9 @@ class FanOut:
         for t in threads:
             t.start()
         self.pump()
-        for t in threads:
-            t.join()
-        return results
+        for target, t in zip(self.queues, threads):
+            t.join(self.stall_timeout)
+            if t.is_alive():  # stuck in its connection: give up on it, never on the others
+                results[target] = TimeoutError(f"the upload to {target} stalled for "
+                                               f"{self.stall_timeout:.0f}s")
+        return dict(results)  # a stuck upload that ends later changes nothing

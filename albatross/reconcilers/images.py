@@ -266,6 +266,8 @@ class ImageReconciler(Reconciler):
             if stream_error or isinstance(upload_result, StreamAborted):
                 return CopyFailed(f"{ctx.target_region}: copy aborted and removed: "
                                   f"{stream_error or upload_result}", fan.source_broke)
+            if isinstance(upload_result, TimeoutError):  # worth another try
+                return CopyFailed(f"{ctx.target_region}: {upload_result}; removed", True)
             return upload_result
         conn = ctx.registry.connection(ctx.target_region)
         copy = glance.read_image(conn, t.image_id)

@@ -234,3 +234,25 @@ def test_the_task_error_says_why_the_stream_was_refused():
     fan.run(Recorder())
     assert fan.source_broke
     assert classify(CopyFailed(fan.error, fan.source_broke), "RegionTwo").transient
+
+
+def test_a_target_that_stops_reading_is_dropped_and_the_others_finish():
+    chunks = [bytes([i]) * 1000 for i in range(40)]
+    blob = b"".join(chunks)
+    release = threading.Event()
+
+    def upload(target, data):
+        if target == "stuck":
+            next(data)
+            release.wait(30)  # reads one chunk, then hangs in its connection
+            return "late"
+        return b"".join(data)
+
+    fan = FanOut(iter(chunks), ["ok", "stuck"], hash_algo="sha512",
+                 expected_hash=hashlib.sha512(blob).hexdigest(), depth=2, stall_timeout=0.5)
+    started = time.monotonic()
+    results = fan.run(upload)
+    release.set()
+    assert time.monotonic() - started < 10
+    assert results["ok"] == blob
+    assert isinstance(results["stuck"], TimeoutError) and "stalled" in str(results["stuck"])
