@@ -26,6 +26,7 @@ LOG = logging.getLogger(__name__)
 RESOURCE = "image"
 PROGRESS_EVERY = 1.0  # seconds between progress writes per task
 LOCK_TTL = 3600.0
+LOCK_WAIT = 15.0  # seconds a copy waits for the (image, region) lease before retrying
 
 
 class CopyFailed(RegionsFailed):
@@ -122,7 +123,7 @@ class ImageReconciler(Reconciler):
             results: dict[str, Outcome | Exception] = {}
             for ctx in ctxs:
                 name = lock_name(ctx.resource, ctx.target_region)
-                if locks.acquire(ctx.db_url, name, ctx.task_id, LOCK_TTL):
+                if _acquire(ctx.db_url, name, ctx.task_id):
                     held.append((ctx, name))
                 else:
                     results[ctx.task_id] = RegionsFailed(
@@ -312,6 +313,16 @@ class ImageReconciler(Reconciler):
                 glance.set_hidden(conn, img.id, True)
                 hidden.append(img.id)
         return hidden
+
+
+def _acquire(db_url: str, name: str, owner: str) -> bool:
+    """The (image, region) lease, waiting a little: the janitor holds it only briefly."""
+    deadline = time.monotonic() + LOCK_WAIT
+    while not locks.acquire(db_url, name, owner, LOCK_TTL):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 class _Progress:
