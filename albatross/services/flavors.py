@@ -3,10 +3,9 @@ extra specs and project access, then write one job with a task per flavor x targ
 Project ids are copied as they are: with one shared Keystone they are the same everywhere."""
 from dataclasses import dataclass
 
-from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
-from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
+from albatross.exceptions import BadRequest, NotFound
 from albatross.jobs.store import TaskSpec
 from albatross.reconcilers.flavors import FlavorState, find_flavor, snapshot
 from albatross.services import jobs as job_service
@@ -31,16 +30,9 @@ def _check(ref: str, source: str, found) -> FlavorState:
     if isinstance(found, sdk_exc.DuplicateResource):
         raise BadRequest(f"{ref!r} names more than one flavor in {source}; give its id",
                          field="flavors")
-    if isinstance(found, sdk_exc.HttpException) and found.status_code and \
-            400 <= found.status_code < 500:
-        raise BadRequest(f"{source} refused flavor {ref!r}: HTTP {found.status_code}",
-                         field="flavors")
-    if isinstance(found, (ks_exc.ConnectFailure, ks_exc.ConnectTimeout,
-                          sdk_exc.SDKException)):
-        raise UpstreamUnavailable(f"cannot read flavor {ref!r} from {source}: "
-                                  f"{type(found).__name__}")
     if isinstance(found, Exception):
-        raise found
+        region_service.raise_read_failure(found, source, "flavors", refused=f"flavor {ref!r}",
+                                          read=f"flavor {ref!r}")
     return found
 
 

@@ -2,10 +2,9 @@
 tasks (one per keypair x target region) in one transaction and hand them to the workers."""
 from dataclasses import dataclass
 
-from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
-from albatross.exceptions import BadRequest, Forbidden, NotFound, UpstreamUnavailable
+from albatross.exceptions import Forbidden, NotFound
 from albatross.jobs.store import TaskSpec
 from albatross.reconcilers.keypairs import snapshot
 from albatross.services import jobs as job_service
@@ -25,16 +24,10 @@ def _read_sources(rt: Runtime, source: str, names: list[str], user_id: str) -> d
         if isinstance(kp, sdk_exc.NotFoundException):
             raise NotFound(f"keypair {name!r} not found in region {source} for user {user_id}",
                            field="keypairs")
-        if isinstance(kp, sdk_exc.HttpException) and kp.status_code and \
-                400 <= kp.status_code < 500:
-            raise BadRequest(f"{source} refused keypair name {name!r}: HTTP {kp.status_code}",
-                             field="keypairs")
-        if isinstance(kp, (ks_exc.ConnectFailure, ks_exc.ConnectTimeout,
-                           sdk_exc.SDKException)):
-            raise UpstreamUnavailable(f"cannot read keypair {name!r} from {source}: "
-                                      f"{type(kp).__name__}")
         if isinstance(kp, Exception):
-            raise kp
+            region_service.raise_read_failure(kp, source, "keypairs",
+                                              refused=f"keypair name {name!r}",
+                                              read=f"keypair {name!r}")
         out[name] = snapshot(kp)
     return out
 
