@@ -11,6 +11,7 @@ from albatross.api.middleware import CallerFromToken, ErrorsAndRequestIds
 from albatross.api.policy import PolicyEnforcer
 from albatross.api.router import Route, Router
 from albatross.api import openapi
+from albatross.ui.deploy import with_dashboard
 
 
 def all_routes() -> list[Route]:
@@ -39,5 +40,6 @@ def build_app(conf, runtime):
     # router refuses every other route when the token was not Confirmed.
     app = auth_token.AuthProtocol(app, {"oslo_config_config": conf,
                                         "delay_auth_decision": True})
-    return ErrorsAndRequestIds(app, conf.api.max_request_body_bytes,
-                               {"/v1/logs": conf.logs.max_body_bytes})
+    app = ErrorsAndRequestIds(app, conf.api.max_request_body_bytes,
+                              {"/v1/logs": conf.logs.max_body_bytes})
+    return with_dashboard(conf, app)

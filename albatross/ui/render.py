@@ -1,0 +1,64 @@
+"""Jinja2 with autoescaping on for every template: a name a user chose (a security group
+called `<script>`) is always text. Filters for what tables show (times, sizes, percents)."""
+import datetime
+import os
+
+import jinja2
+
+TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
+
+
+def _parse(value):
+    if isinstance(value, datetime.datetime):
+        return value
+    if not value:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def when(value) -> str:
+    """ISO time shown as `2026-11-30 04:12:07 UTC`, the same for every viewer."""
+    dt = _parse(value)
+    if dt is None:
+        return "" if value is None else str(value)
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(datetime.UTC)
+    return dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def size(value) -> str:
+    if value is None:
+        return ""
+    n = float(value)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(value)
+
+
+def percent(value) -> str:
+    return "" if value is None else f"{100 * float(value):.0f}%"
+
+
+def number(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def limit(value) -> str:
+    return "unlimited" if value in (-1, None) else number(value)
+
+
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(when=when, size=size, percent=percent, number=number, limit=limit)
+    return env
