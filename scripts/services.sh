@@ -52,3 +52,11 @@ ensure_rabbitmq() {
   _wait_port 5672 || { _svc_log "RabbitMQ did not start"; return 1; }
   sleep 2  # the port opens a moment before the broker accepts logins
 }
+
+ensure_chromium() {  # the dashboard's browser tests drive Debian's headless Chromium
+  if ! command -v chromium >/dev/null; then
+    _svc_log "installing Chromium for the browser tests"
+    _apt chromium
+  fi
+  export ALBATROSS_TEST_CHROMIUM="$(command -v chromium)"
+}

@@ -21,6 +21,11 @@ OPTS = [
                  help="Seconds an endpoint has to answer the health probe."),
     cfg.FloatOpt("health_cache_seconds", default=10.0, min=0.0,
                  help="How long a health probe result is reused."),
+    cfg.FloatOpt("health_stale_seconds", default=60.0, min=0.0,
+                 help="Up to this age, an older probe result is answered at once while the "
+                      "region is probed again in the background (pages never wait for "
+                      "probes in steady state); older results wait for a new probe. "
+                      "Indicator rounds always probe afresh."),
 ]
 
 

@@ -122,7 +122,7 @@ def collect(rt: Runtime, s: Settings) -> dict[str, str | None]:
     {region: None when up, else the reason}."""
     ts = utcnow()
     names = rt.registry.names()
-    health = rt.health.check(names)
+    health = rt.health.check(names, fresh=True)
     reads = rt.registry.fan_out(partial(_read, rt.registry),
                                 [(r, part) for r in names for part in PARTS])
     samples = [x for r in names for x in health_samples(r, health[r])]

@@ -20,5 +20,6 @@ class Runtime:
         registry = registry or RegionRegistry.from_conf(conf)
         return cls(conf=conf, store=JobStore(conf.database.connection), registry=registry,
                    health=HealthProbe(registry, conf.regions.health_timeout,
-                                      conf.regions.health_cache_seconds),
+                                      conf.regions.health_cache_seconds,
+                                      conf.regions.health_stale_seconds),
                    dispatcher=dispatcher or NullDispatcher())

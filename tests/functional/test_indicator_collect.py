@@ -37,7 +37,7 @@ class FakeRegistry:
 
 
 class FakeHealth:
-    def check(self, names):
+    def check(self, names, fresh=False):
         return {n: {"status": "up", "services": {"placement": {"status": "up",
                                                                "latency_ms": 4.0}}}
                 for n in names}

@@ -18,6 +18,11 @@ def _hm(dt: datetime.datetime) -> str:
     return dt.strftime("%H:%M UTC")
 
 
+def _epoch(dt: datetime.datetime) -> float:
+    """A naive UTC time as a Unix time (a naive datetime's .timestamp() is local time)."""
+    return dt.replace(tzinfo=datetime.UTC).timestamp()
+
+
 def _ts(text: str) -> float:
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
@@ -50,8 +55,8 @@ def utilization_charts(capacity: dict, used: dict, start, end) -> list:
             series.append((region, points))
         series.append(("all regions", [(t, 100 * total_used[t] / c)
                                        for t, c in sorted(total_cap.items()) if c]))
-        out.append(charts.line_chart(f"{title} utilization, %", series, start.timestamp(),
-                                     end.timestamp(), _hm(start), _hm(end), y_max=100.0))
+        out.append(charts.line_chart(f"{title} utilization, %", series, _epoch(start),
+                                     _epoch(end), _hm(start), _hm(end), y_max=100.0))
     return out
 
 
@@ -60,8 +65,8 @@ def usage_charts(usage: dict, start, end) -> list:
     by_resource = {}
     for (region, resource), points in sorted(usage.items()):
         by_resource.setdefault(resource, []).append((region, points))
-    return [charts.line_chart(f"Project usage: {resource}", series, start.timestamp(),
-                              end.timestamp(), _hm(start), _hm(end)) for resource, series in sorted(by_resource.items())]
+    return [charts.line_chart(f"Project usage: {resource}", series, _epoch(start),
+                              _epoch(end), _hm(start), _hm(end)) for resource, series in sorted(by_resource.items())]
 
 
 def open_soft_limits(events: list[dict]) -> list[dict]:
@@ -102,7 +107,9 @@ def overview(page):
              "jobs": ("/v1/jobs", {"limit": 100}),
              "drift": ("/v1/drift", {"limit": 50}),
              "quota_events": (f"/v1/projects/{p}/quota-events", {"limit": 50}),
-             "conflicts": (f"/v1/projects/{p}/addresses/conflicts", {})}
+             # the stored view (kept current by the periodic refresh): the overview must
+             # not wait for a sweep of every region's Neutron
+             "conflicts": (f"/v1/projects/{p}/addresses/conflicts", {"max_age": 900})}
     if page.is_admin:
         calls.update(summary=("/v1/indicators/summary", {}),
                      capacity=("/v1/indicators", {"name": "capacity", **window}),
