@@ -4,6 +4,7 @@ import hmac
 import logging
 import re
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote, unquote, urlsplit
@@ -23,6 +24,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
        "object-src 'none'")
 _PARAM = re.compile(r"{(\w+)}")
+REFUSED = (400, 404, 409)   # an action the API refused: back to the form with its reason
 
 
 class PageError(Exception):
@@ -42,7 +44,10 @@ class UiRoute:
     csrf: bool = True      # POSTs check the session's CSRF token (login checks its own)
 
     def __post_init__(self):
-        pattern = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", self.path.rstrip("/"))
+        # ids and names only: a path parameter goes into an API path, so "?", "%" or "/"
+        # in it would change what the API is asked
+        pattern = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[A-Za-z0-9._~-]+)",
+                             self.path.rstrip("/"))
         self.regex = re.compile(f"^{pattern}/?$")
 
 
@@ -89,8 +94,12 @@ class Page:
     def render(self, template: str, status: int = 200, partial: str | None = None,
                **context) -> webob.Response:
         name = partial if (partial and self.fragment) else template
-        html = self.ui.env.get_template(name).render(page=self, session=self.session,
-                                                      flash=self._take_flash(), **context)
+        csrf = render.CURRENT_CSRF.set(self.session.csrf if self.session else "")
+        try:
+            html = self.ui.env.get_template(name).render(page=self, session=self.session,
+                                                          flash=self._take_flash(), **context)
+        finally:
+            render.CURRENT_CSRF.reset(csrf)
         resp = webob.Response(status=status, content_type="text/html", charset="utf-8")
         resp.text = html
         return resp
@@ -114,6 +123,21 @@ class Page:
         self.flash(message)
         return self.redirect(location)
 
+    def act(self, back: str, call, message, job_page: bool = True,
+            refused: tuple = REFUSED) -> webob.Response:
+        """Run an API action. Refused (400/404/409): back to `back` with the API's reason.
+        Done: to the job page when the answer names a job (and `job_page`), else back;
+        `message` is the flash text or a function of the answer."""
+        try:
+            answer = call()
+        except ApiError as exc:
+            if exc.status in refused:
+                return self.failed(back, exc)
+            raise
+        job = (answer or {}).get("job") if job_page else None
+        text = message(answer) if callable(message) else message
+        return self.done(f"{PREFIX}/jobs/{job['id']}" if job else back, text)
+
     def failed(self, location: str, exc: ApiError) -> webob.Response:
         """A refused action (400, 409, ...): back to its page with the API's reason."""
         where = f" ({exc.field})" if exc.field else ""
@@ -121,9 +145,30 @@ class Page:
         return self.redirect(location)
 
 
+def same_secret(sent: str, expected: str) -> bool:
+    """Constant-time; bytes, since compare_digest raises on non-ASCII text (a 500, not 403)."""
+    return bool(sent and expected) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def same_host(origin: str, host: str) -> bool:
+    """The Origin's host and port are the request's Host (a default port written or not)."""
+    def plain(netloc: str, scheme: str = "") -> str:
+        netloc = netloc.lower()
+        for s, port in (("http", ":80"), ("https", ":443")):
+            if netloc.endswith(port) and scheme in ("", s):
+                return netloc[:-len(port)]
+        return netloc
+    parts = urlsplit(origin)
+    return bool(parts.netloc) and plain(parts.netloc, parts.scheme) == plain(host)
+
+
 def safe_next(location: str) -> str:
-    parts = urlsplit(location or "")
-    if parts.scheme or parts.netloc or not parts.path.startswith(PREFIX):
+    location = location or ""
+    parts = urlsplit(location)
+    if (parts.scheme or parts.netloc or not parts.path.startswith(PREFIX)
+            or any(ord(c) < 32 or ord(c) == 127 for c in location)):
+        # control characters: urlsplit drops tabs and newlines before it parses, and a
+        # Location header cannot carry them (webob raises: a 500 after a good login)
         return PREFIX + "/"
     return location
 
@@ -140,6 +185,8 @@ class Dashboard:
                                 default_domain=conf.ui.default_domain)
 
     def __call__(self, environ, start_response):
+        # the dashboard is mounted outside the API's ErrorsAndRequestIds: its own id
+        request_id = environ.setdefault("openstack.request_id", f"req-{uuid.uuid4()}")
         req = webob.Request(environ)
         try:
             resp = self.dispatch(req)
@@ -147,9 +194,10 @@ class Dashboard:
             resp = self.error_page(req, exc.status, exc.message)
         except Exception:
             LOG.exception("dashboard page %s %s failed (%s)", req.method, req.path,
-                          environ.get("openstack.request_id"))
-            resp = self.error_page(req, 500, "The page failed; the request id is in the "
-                                             "server's log.")
+                          request_id)
+            resp = self.error_page(req, 500, f"The page failed; its request id in the "
+                                             f"server's log is {request_id}.")
+        resp.headers["X-OpenStack-Request-Id"] = request_id
         self.secure(req, resp)
         return resp(environ, start_response)
 
@@ -192,10 +240,10 @@ class Dashboard:
 
     def check_csrf(self, req, expected: str) -> None:
         origin = req.headers.get("Origin")
-        if origin and origin != "null" and urlsplit(origin).netloc != req.host:
+        if origin and origin != "null" and not same_host(origin, req.host):
             raise PageError(403, "The form came from another site and was refused.")
         sent = req.POST.get("csrf_token", "") or req.headers.get("X-CSRF-Token", "")
-        if not sent or not hmac.compare_digest(sent, expected):
+        if not same_secret(sent, expected):
             raise PageError(403, "The form was refused: its CSRF token is missing or wrong. "
                                  "Reload the page and try again.")
 

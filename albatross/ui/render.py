@@ -1,11 +1,19 @@
 """Jinja2 with autoescaping on for every template: a name a user chose (a security group
 called `<script>`) is always text. Filters for what tables show (times, sizes, percents)."""
+import contextvars
 import datetime
 import os
 
 import jinja2
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
+# The session's CSRF token while a page renders. Macros imported with `{% from ... import %}`
+# do not see the page's context (no `session`), so `csrf()` reads it from here.
+CURRENT_CSRF: contextvars.ContextVar[str] = contextvars.ContextVar("ui_csrf", default="")
+
+
+def csrf_token() -> str:
+    return CURRENT_CSRF.get()
 
 
 def _parse(value):
@@ -61,4 +69,5 @@ def make_env() -> jinja2.Environment:
                              autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(when=when, size=size, percent=percent, number=number, limit=limit)
+    env.globals["csrf_token"] = csrf_token
     return env

@@ -6,6 +6,7 @@ from albatross.api.policies import (base, flavors, image_modes, images, jobs, ke
                                     quotas, regions, secgroups, sync_policies)
 from albatross.api.policies import addresses, events, logs, rollouts
 from albatross.api.policies import indicators
+from albatross.api.policies import image_matrix
 
 
 def list_rules():
@@ -13,4 +14,5 @@ def list_rules():
                                 flavors.RULES, quotas.RULES, secgroups.RULES,
                                 sync_policies.RULES, images.RULES,
                                 image_modes.RULES, rollouts.RULES, addresses.RULES,
-                                events.RULES, logs.RULES, indicators.RULES))
+                                events.RULES, logs.RULES, indicators.RULES,
+                                image_matrix.RULES))

@@ -1,9 +1,8 @@
 """Login (password or an existing token), project switch and logout."""
-import hmac
 import secrets
 
 from albatross.ui.app import (LOGIN_CSRF_COOKIE, PREFIX, SESSION_COOKIE, PageError, get, post,
-                              safe_next)
+                              safe_next, same_secret)
 from albatross.ui.keystone import LoginFailed
 
 
@@ -22,7 +21,7 @@ def show_login(page):
 
 def do_login(page):
     cookie = page.req.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not cookie or not hmac.compare_digest(page.form("csrf_token"), cookie):
+    if not same_secret(page.form("csrf_token"), cookie):
         raise PageError(403, "The login form was refused: its CSRF token is missing or wrong. "
                              "Reload the page and try again.")
     token = page.form("token")

@@ -23,14 +23,16 @@ def list_jobs(page):
     marker = page.arg("marker")
     jobs = page.api.get("/v1/jobs", limit=size + 1, marker=marker or None,
                         **{k: v for k, v in filters.items() if v})["jobs"]
+    # links carry the filters as the form sends them ("1"), not as the API takes them (True)
+    link = {k: ("1" if v is True else v) for k, v in filters.items()}
     next_url = None
     if len(jobs) > size:
         jobs = jobs[:size]
-        next_url = PREFIX + "/jobs" + query_string({**filters, "marker": jobs[-1]["id"]})
-    first_url = (PREFIX + "/jobs" + query_string(filters)) if marker else None
+        next_url = PREFIX + "/jobs" + query_string({**link, "marker": jobs[-1]["id"]})
+    first_url = (PREFIX + "/jobs" + query_string(link)) if marker else None
     return page.render("jobs.html", partial="_jobs_live.html", active="Jobs", jobs=jobs,
                        filters=filters, next_url=next_url, first_url=first_url,
-                       self_url=PREFIX + "/jobs" + query_string({**filters, "marker": marker}))
+                       self_url=PREFIX + "/jobs" + query_string({**link, "marker": marker}))
 
 
 def show_job(page):

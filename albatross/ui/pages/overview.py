@@ -66,7 +66,8 @@ def usage_charts(usage: dict, start, end) -> list:
     for (region, resource), points in sorted(usage.items()):
         by_resource.setdefault(resource, []).append((region, points))
     return [charts.line_chart(f"Project usage: {resource}", series, _epoch(start),
-                              _epoch(end), _hm(start), _hm(end)) for resource, series in sorted(by_resource.items())]
+                              _epoch(end), _hm(start), _hm(end))
+            for resource, series in sorted(by_resource.items())]
 
 
 def open_soft_limits(events: list[dict]) -> list[dict]:
