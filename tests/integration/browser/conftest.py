@@ -44,9 +44,18 @@ class Dashboard:
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
+        page.on("dialog", self._dialog)
         page.set_default_timeout(30_000)
         return page
+
+    def _dialog(self, dialog):
+        """A destructive button's confirm() is answered yes; any other dialog (an alert()
+        from injected script) fails the test."""
+        if dialog.type == "confirm":
+            dialog.accept()
+        else:
+            self.errors.append(f"{dialog.type}: {dialog.message}")
+            dialog.dismiss()
 
     def login(self, username: str, password: str = PASSWORD, project: str = "",
               **viewport):
@@ -80,3 +89,24 @@ def shot(page, name: str) -> pathlib.Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def mark_no_reload(page) -> None:
+    """Marks the loaded document; `assert_not_reloaded` fails if it was replaced since."""
+    page.evaluate("window.__albatrossMark = 'kept'")
+
+
+def assert_not_reloaded(page) -> None:
+    assert page.evaluate("window.__albatrossMark") == "kept", "the page was reloaded"
+
+
+def check_page(page, where: str = "") -> None:
+    """Every table sorts and has a filter box; every form control has a label."""
+    bare = page.evaluate("""() => [...document.querySelectorAll('main table')].filter(t =>
+        !t.classList.contains('sortable') || !t.id ||
+        !document.querySelector(`input[data-filter="${t.id}"]`)).map(t => t.id || '?')""")
+    assert not bare, (where or page.url, "tables without sorting or filter", bare)
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll(
+        'input:not([type=hidden]), select, textarea')].filter(e =>
+        !e.labels.length && !e.getAttribute('aria-label')).map(e => e.name)""")
+    assert not unlabelled, (where or page.url, "controls without a label", unlabelled)
