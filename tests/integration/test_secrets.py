@@ -13,3 +13,6 @@ def test_no_token_or_password_in_logs(albatross, users, devcloud):
         assert user.token not in log
     assert f"password = {devcloud['password']}" not in log
     assert ":secret@" not in log
+    # the dashboard's browser tests ran before (tests/integration/browser/): no session key
+    # nor login form reached the log either
+    assert "albatross_session=" not in log and "csrf_token=" not in log
