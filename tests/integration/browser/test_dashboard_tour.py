@@ -24,3 +24,12 @@ def test_every_page_opens(ui, who):
         expect(page.locator("main h1")).to_be_visible()
         check_page(page, path)
         shot(page, f"{'admin' if who == 'admin' else 'member'}-{name}")
+
+
+def test_every_page_fits_a_phone_screen(ui):
+    page = ui.login("demo", width=390, height=844)
+    for path, name in PAGES:
+        page.goto(ui.url(path))
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} is {overflow}px wider than a phone screen"
+    shot(page, "member-events-phone")
