@@ -71,8 +71,11 @@ def _sweep(items: list[tuple[Block, Subnet]]) -> Iterator[tuple[Subnet, Subnet, 
         stack[-1][2].setdefault(subnet.region, []).append(subnet)
 
 
-def fixed_ip_conflicts(ports: Iterable[Port], groups: Groups = None) -> list[Conflict]:
-    """Ports of different regions in one connectivity group holding the same fixed IP."""
+def fixed_ip_conflicts(ports: Iterable[Port], groups: Groups = None,
+                       subnet_names: Mapping[tuple[str, str], str] | None = None
+                       ) -> list[Conflict]:
+    """Ports of different regions in one connectivity group holding the same fixed IP.
+    `subnet_names`: (region, subnet id) -> name, to name the subnet of each side."""
     seen: dict[str, dict[bytes, Port]] = {}   # group -> packed IP -> first port seen with it
     more: dict[tuple[str, bytes], list[Port]] = {}
     for port in ports:
@@ -86,7 +89,7 @@ def fixed_ip_conflicts(ports: Iterable[Port], groups: Groups = None) -> list[Con
     found = []
     for (group, packed), same in more.items():
         for pa, pb in _cross_region(same):
-            a, b = pa.side(_subnet_holding(pa, packed)), pb.side(_subnet_holding(pb, packed))
+            a, b = (_port_side(p, packed, subnet_names) for p in (pa, pb))
             found.append(((group, len(packed), packed, _side_order(a), _side_order(b)),
                           Conflict(FIXED_IP, str(ip_address(packed)), a, b, group)))
     return _sorted(found)
@@ -143,7 +146,9 @@ def find_conflicts(subnets: Iterable[Subnet] = (), ports: Sequence[Port] = (),
                    groups: Groups = None) -> list[Conflict]:
     """Every kind of conflict, in this order: overlapping subnets, duplicate fixed IPs,
     duplicate external IPs, duplicate MACs."""
-    return (subnet_overlaps(subnets, groups) + fixed_ip_conflicts(ports, groups)
+    subnets = list(subnets)
+    names = {(s.region, s.subnet_id): s.name for s in subnets}
+    return (subnet_overlaps(subnets, groups) + fixed_ip_conflicts(ports, groups, names)
             + external_ip_duplicates(floating_ips, gateways) + mac_duplicates(ports, groups))
 
 
@@ -157,8 +162,9 @@ def _cross_region(ports: list[Port]) -> Iterator[tuple[Port, Port]]:
         yield from product(by_region[ra], by_region[rb])
 
 
-def _subnet_holding(port: Port, packed: bytes) -> str:
-    return next(subnet_id for subnet_id, ip in port.fixed_ips if pack_ip(ip) == packed)
+def _port_side(port: Port, packed: bytes, subnet_names) -> dict:
+    subnet_id = next(subnet_id for subnet_id, ip in port.fixed_ips if pack_ip(ip) == packed)
+    return port.side(subnet_id, (subnet_names or {}).get((port.region, subnet_id), ""))
 
 
 def _side_order(side: dict) -> tuple[str, ...]:

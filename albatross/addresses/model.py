@@ -1,6 +1,11 @@
 """What the inventory stores: one record per Neutron object per region, fields as Neutron
 reports them (addresses stay strings; `ip` parses them when needed), and the conflicts found
-between records of different regions."""
+between records of different regions.
+
+Names (a subnet's, port's or router's `name`, a floating IP's `description`, the network's
+name) are for people only: every check works on ids. They default to "" so records stored
+before they were read still load; a network of another project (shared or external) has no
+name here, since only the project's own networks are listed."""
 from dataclasses import dataclass
 
 
@@ -16,10 +21,13 @@ class Subnet:
     allocation_pools: tuple[tuple[str, str], ...] = ()   # (start, end), both included
     subnetpool_id: str | None = None
     address_scope_id: str | None = None
+    name: str = ""
+    network_name: str = ""
 
     def side(self) -> dict:
         return {"region": self.region, "project_id": self.project_id,
-                "network_id": self.network_id, "subnet_id": self.subnet_id, "cidr": self.cidr}
+                "network_id": self.network_id, "subnet_id": self.subnet_id, "cidr": self.cidr,
+                "subnet_name": self.name, "network_name": self.network_name}
 
 
 @dataclass(frozen=True)
@@ -32,14 +40,20 @@ class Port:
     fixed_ips: tuple[tuple[str, str], ...] = ()   # (subnet_id, ip)
     device_owner: str = ""
     device_id: str = ""
+    name: str = ""
+    network_name: str = ""
 
-    def side(self, subnet_id: str | None = None) -> dict:
-        """This port as one side of a conflict; `subnet_id`: the fixed IP in question."""
+    def side(self, subnet_id: str | None = None, subnet_name: str = "") -> dict:
+        """This port as one side of a conflict; `subnet_id`: the subnet of the fixed IP in
+        question (and its name, when known)."""
         side = {"region": self.region, "project_id": self.project_id,
                 "network_id": self.network_id, "port_id": self.port_id,
                 "device_owner": self.device_owner, "device_id": self.device_id}
         if subnet_id is not None:
             side["subnet_id"] = subnet_id
+        side["port_name"], side["network_name"] = self.name, self.network_name
+        if subnet_id is not None:
+            side["subnet_name"] = subnet_name
         return side
 
 
@@ -52,11 +66,12 @@ class FloatingIP:
     fixed_ip: str | None = None
     port_id: str | None = None
     floating_network_id: str = ""
+    description: str = ""   # floating IPs have no name in Neutron
 
     def side(self) -> dict:
         return {"region": self.region, "project_id": self.project_id, "fip_id": self.fip_id,
                 "network_id": self.floating_network_id, "port_id": self.port_id,
-                "fixed_ip": self.fixed_ip}
+                "fixed_ip": self.fixed_ip, "description": self.description}
 
 
 @dataclass(frozen=True)
@@ -68,10 +83,12 @@ class RouterGateway:
     router_id: str
     network_id: str
     ips: tuple[str, ...] = ()
+    name: str = ""   # the router's
 
     def side(self) -> dict:
         return {"region": self.region, "project_id": self.project_id,
-                "network_id": self.network_id, "router_id": self.router_id}
+                "network_id": self.network_id, "router_id": self.router_id,
+                "router_name": self.name}
 
 
 SUBNET_OVERLAP, FIXED_IP, EXTERNAL_IP, MAC = "subnet-overlap", "fixed-ip", "external-ip", "mac"

@@ -1,5 +1,6 @@
 """The address inventory (one row per Neutron object per region, with when it was seen),
 refresh bookkeeping, address plans and CIDR allocations."""
+import dataclasses
 import datetime
 import uuid
 
@@ -83,8 +84,11 @@ def _record_data(obj) -> dict:
 
 
 def _from_row(row: AddressRecord):
+    """The model record of a row. Fields added since the row was written (names) take their
+    defaults; fields this version does not know (written by a newer one) are dropped."""
     cls = KINDS[row.kind]
-    data = dict(row.data)
+    known = {f.name for f in dataclasses.fields(cls)}
+    data = {k: v for k, v in row.data.items() if k in known}
     for key in ("allocation_pools", "fixed_ips"):
         if key in data:
             data[key] = tuple(tuple(x) for x in data[key])

@@ -44,12 +44,7 @@ def refresh(rt: Runtime, project_id: str, *, incremental: bool = False) -> dict[
         if since is None:
             return True, neutron.read_inventory(conn, region, project_id)
         stamp = (since - datetime.timedelta(seconds=5)).isoformat(timespec="seconds")
-        return False, {"subnets": neutron.read_subnets(conn, region, project_id, stamp),
-                       "ports": neutron.read_ports(conn, region, project_id, stamp),
-                       "floating_ips": neutron.read_floating_ips(conn, region, project_id,
-                                                                 stamp),
-                       "router_gateways": neutron.read_router_gateways(conn, region,
-                                                                       project_id)}
+        return False, neutron.read_inventory(conn, region, project_id, stamp)
 
     out = {}
     for region, result in rt.registry.fan_out(read, names).items():
@@ -77,33 +72,38 @@ def _current(rt: Runtime, project_id: str, max_age: float | None) -> dict[str, l
 
 
 def rows(inventory: dict[str, list]) -> list[dict]:
-    """One row per address (a port with two fixed IPs is two rows), for tables and CSV."""
+    """One row per address (a port with two fixed IPs is two rows), for tables and CSV.
+    `name` is the object's (subnet, port or router name, a floating IP's description),
+    `network_name` the network's when the project owns it ("" when unknown)."""
     out = []
     for subnet, seen in inventory["subnet"]:
         out.append({"kind": "subnet", "region": subnet.region, "network_id": subnet.network_id,
                     "object_id": subnet.subnet_id, "address": subnet.cidr,
                     "ip_version": subnet.ip_version, "mac": None, "device_owner": None,
-                    "device_id": None, "seen_at": _iso(seen)})
+                    "device_id": None, "seen_at": _iso(seen), "name": subnet.name,
+                    "network_name": subnet.network_name})
     for port, seen in inventory["port"]:
         for subnet_id, ip in port.fixed_ips or (("", None),):
             out.append({"kind": "fixed_ip", "region": port.region,
                         "network_id": port.network_id, "object_id": port.port_id,
                         "address": ip, "ip_version": 6 if ip and ":" in ip else 4,
                         "mac": port.mac, "device_owner": port.device_owner,
-                        "device_id": port.device_id, "seen_at": _iso(seen)})
+                        "device_id": port.device_id, "seen_at": _iso(seen),
+                        "name": port.name, "network_name": port.network_name})
     for fip, seen in inventory["floating_ip"]:
         out.append({"kind": "floating_ip", "region": fip.region,
                     "network_id": fip.floating_network_id, "object_id": fip.fip_id,
                     "address": fip.floating_ip, "ip_version": 6 if ":" in fip.floating_ip
                     else 4, "mac": None, "device_owner": "floating_ip",
-                    "device_id": fip.port_id, "fixed_ip": fip.fixed_ip, "seen_at": _iso(seen)})
+                    "device_id": fip.port_id, "fixed_ip": fip.fixed_ip, "seen_at": _iso(seen),
+                    "name": fip.description, "network_name": ""})
     for gw, seen in inventory["router_gateway"]:
         for ip in gw.ips:
             out.append({"kind": "public", "region": gw.region, "network_id": gw.network_id,
                         "object_id": gw.router_id, "address": ip,
                         "ip_version": 6 if ":" in ip else 4, "mac": None,
                         "device_owner": "router_gateway", "device_id": gw.router_id,
-                        "seen_at": _iso(seen)})
+                        "seen_at": _iso(seen), "name": gw.name, "network_name": ""})
     return sorted(out, key=lambda r: (r["region"], r["kind"], str(r["address"]),
                                       r["object_id"]))
 
@@ -119,11 +119,14 @@ def addresses(rt: Runtime, project_id: str, filters: dict, max_age: float) -> li
     return _filtered(rows(_current(rt, project_id, max_age)), filters)
 
 
+CSV_COLUMNS = ["kind", "region", "network_id", "object_id", "address", "ip_version", "mac",
+               "device_owner", "device_id", "fixed_ip", "seen_at",
+               "name", "network_name"]   # added later: new columns go at the end
+
+
 def as_csv(table: list[dict]) -> str:
-    columns = ["kind", "region", "network_id", "object_id", "address", "ip_version", "mac",
-               "device_owner", "device_id", "fixed_ip", "seen_at"]
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, columns, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(buf, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(table)
     return buf.getvalue()

@@ -25,6 +25,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'")
 _PARAM = re.compile(r"{(\w+)}")
 REFUSED = (400, 404, 409)   # an action the API refused: back to the form with its reason
+# the roles the API's default write rules accept: "admin or project member"
+# (albatross/api/policies/base.py; a reader's rule is "role:reader" and nothing more)
+WRITE_ROLES = frozenset({"admin", "member"})
 
 
 class PageError(Exception):
@@ -76,6 +79,16 @@ class Page:
     @property
     def is_admin(self) -> bool:
         return bool(self.session and self.session.is_admin)
+
+    @property
+    def can_write(self) -> bool:
+        """Whether to show the forms that change something: the session has a role the
+        API's default write rules accept (admin, or member of the project). This only decides
+        what the page shows; the API still decides what is allowed (an operator's policy file
+        may say otherwise, and a refused action is still the API's 403)."""
+        if not self.session:
+            return False
+        return bool(self.session.is_admin or WRITE_ROLES & set(self.session.roles or ()))
 
     @property
     def fragment(self) -> bool:

@@ -64,10 +64,20 @@ def limit(value) -> str:
     return "unlimited" if value in (-1, None) else number(value)
 
 
+@jinja2.pass_context
+def can_write(context) -> bool:
+    """`page.can_write` of the page being rendered (ui/app.py): whether to show the forms that
+    change something. Display only: the API still decides what is allowed. A template
+    rendered without a Page (a unit test rendering one partial) shows every form."""
+    page = context.get("page")
+    return True if page is None else bool(page.can_write)
+
+
 def make_env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters.update(when=when, size=size, percent=percent, number=number, limit=limit)
     env.globals["csrf_token"] = csrf_token
+    env.globals["can_write"] = can_write
     return env

@@ -1,7 +1,13 @@
-"""Address routes without regions: project scoping, admin-only views, field-named 400s."""
+"""Address routes without regions: project scoping, admin-only views, field-named 400s, and
+conflicts and rows naming both sides (from a stored inventory) in the documented shapes."""
 import json
 
+import jsonschema
 import pytest
+
+from albatross.addresses.model import Port, Subnet
+from albatross.api.schemas import addresses as schemas
+from albatross.db.addresses import AddressStore
 
 
 def error(resp):
@@ -64,3 +70,53 @@ def test_find_wants_one_valid_ip_or_mac(api, query, field):
     resp = api.request("GET", f"/v1/projects/{me.project_id}/addresses/find?{query}", who=me)
     assert resp.status_int == 400, resp.body
     assert error(resp)["field"] == field
+
+
+def _seed(api, project_id):
+    """Two regions' reads of the project, stored as a refresh would (fresh: no region read)."""
+    store = AddressStore(api.rt.store.db_url)
+    for region, net, sub, port in (("R1", "n1", "s1", "port1"), ("R2", "n2", "s2", "port2")):
+        store.replace(project_id, region, {
+            "subnets": [Subnet(region, project_id, net, sub, "10.50.0.0/24", 4,
+                               name=f"sub-{region}", network_name=f"net-{region}")],
+            "ports": [Port(region, project_id, net, port, "fa:16:3e:aa:bb:01",
+                           ((sub, "10.50.0.10"),), "compute:nova", f"vm-{region}",
+                           f"port-{region}", f"net-{region}")]}, full=True)
+
+
+def test_conflicts_and_rows_name_both_sides_and_match_the_schemas(api):
+    me = api.identity()
+    _seed(api, me.project_id)
+    base = f"/v1/projects/{me.project_id}/addresses"
+    resp = api.request("GET", base + "/conflicts?max_age=3600", who=me)
+    assert resp.status_int == 200, resp.body
+    jsonschema.validate(resp.json, schemas.CONFLICT_LIST)
+    by_kind = {c["kind"]: c for c in resp.json["conflicts"]}
+    overlap = by_kind["subnet-overlap"]
+    assert [(s["subnet_name"], s["network_name"]) for s in (overlap["side_a"],
+                                                            overlap["side_b"])] == \
+        [("sub-R1", "net-R1"), ("sub-R2", "net-R2")]
+    fixed = by_kind["fixed-ip"]
+    assert (fixed["side_a"]["port_name"], fixed["side_a"]["subnet_name"],
+            fixed["side_b"]["network_name"]) == ("port-R1", "sub-R1", "net-R2")
+    rows = api.request("GET", base + "?max_age=3600", who=me).json
+    jsonschema.validate(rows, schemas.ADDRESS_LIST)
+    assert {(r["kind"], r["region"], r["name"], r["network_name"]) for r in rows["addresses"]} \
+        == {("subnet", "R1", "sub-R1", "net-R1"), ("subnet", "R2", "sub-R2", "net-R2"),
+            ("fixed_ip", "R1", "port-R1", "net-R1"), ("fixed_ip", "R2", "port-R2", "net-R2")}
+    found = api.request("GET", base + "/find?ip=10.50.0.10&max_age=3600", who=me).json
+    assert {r["name"] for r in found["addresses"] if r["kind"] == "fixed_ip"} == \
+        {"port-R1", "port-R2"}
+    text = api.request("GET", base + "?format=csv&max_age=3600", who=me).text
+    assert text.splitlines()[0] == ("kind,region,network_id,object_id,address,ip_version,mac,"
+                                    "device_owner,device_id,fixed_ip,seen_at,name,network_name")
+    assert ",sub-R1,net-R1" in text
+
+
+def test_the_openapi_document_describes_the_named_sides(api):
+    doc = api.request("GET", "/v1/openapi.json", who=api.identity()).json
+    op = doc["paths"]["/v1/projects/{project_id}/addresses/conflicts"]["get"]
+    schema = op["responses"]["200"]["content"]["application/json"]["schema"]
+    side = schema["properties"]["conflicts"]["items"]["properties"]["side_a"]
+    assert {"subnet_name", "network_name", "port_name", "description",
+            "router_name"} <= set(side["properties"])

@@ -1,6 +1,7 @@
 """The global address view on the real dev cloud: conflicts created through Neutron are
-reported with both sides named, `find` locates fixed and floating IPs, allocation from the
-plan is atomic across concurrent requests, IPv6 included, and projects stay apart."""
+reported with both sides named (ids, and Neutron's names of the subnets, ports and networks),
+`find` locates fixed and floating IPs, allocation from the plan is atomic across concurrent
+requests, IPv6 included, and projects stay apart."""
 import threading
 import uuid
 
@@ -30,13 +31,13 @@ def test_same_cidr_and_duplicate_ip_and_mac_in_two_regions_are_conflicts(member,
     r1, r2 = regions[0], regions[1]
     sides = {}
     for region in (r1, r2):
-        net = net_in(member, region)
+        net = net_in(member, region, f"app-net-{region}")
         subnet = member.conn(region).network.create_subnet(
-            network_id=net.id, cidr="10.50.0.0/24", ip_version=4)
+            network_id=net.id, cidr="10.50.0.0/24", ip_version=4, name=f"app-v4-{region}")
         v6 = member.conn(region).network.create_subnet(
-            network_id=net.id, cidr="fd00:50::/64", ip_version=6)
+            network_id=net.id, cidr="fd00:50::/64", ip_version=6, name=f"app-v6-{region}")
         port = member.conn(region).network.create_port(
-            network_id=net.id, mac_address="fa:16:3e:aa:bb:01",
+            network_id=net.id, mac_address="fa:16:3e:aa:bb:01", name=f"web-{region}",
             fixed_ips=[{"subnet_id": subnet.id, "ip_address": "10.50.0.10"},
                        {"subnet_id": v6.id, "ip_address": "fd00:50::10"}],
             device_owner="compute:nova", device_id=str(uuid.uuid4()))
@@ -51,19 +52,33 @@ def test_same_cidr_and_duplicate_ip_and_mac_in_two_regions_are_conflicts(member,
         assert {c["side_a"]["region"], c["side_b"]["region"]} == {r1, r2}
         assert {c["side_a"]["subnet_id"], c["side_b"]["subnet_id"]} == \
             {sides[r1][idx].id, sides[r2][idx].id}
+        for side in (c["side_a"], c["side_b"]):   # named: the subnet and its network
+            net, subnet = sides[side["region"]][0], sides[side["region"]][idx]
+            assert (side["network_id"], side["network_name"]) == (net.id, net.name)
+            assert (side["subnet_id"], side["subnet_name"]) == (subnet.id, subnet.name)
+        assert {c["side_a"]["subnet_name"], c["side_b"]["subnet_name"]} == \
+            {sides[r1][idx].name, sides[r2][idx].name} != {""}
     fixed = {c["key"]: c for c in by_kind["fixed-ip"]}
     assert {"10.50.0.10", "fd00:50::10"} <= set(fixed)
     assert {fixed["10.50.0.10"]["side_a"]["port_id"], fixed["10.50.0.10"]["side_b"]["port_id"]} \
         == {sides[r1][3].id, sides[r2][3].id}
+    for side in (fixed["10.50.0.10"]["side_a"], fixed["10.50.0.10"]["side_b"]):
+        region = side["region"]
+        assert (side["port_name"], side["network_name"], side["subnet_name"]) == \
+            (f"web-{region}", f"app-net-{region}", f"app-v4-{region}")
     [mac] = by_kind["mac"]
     assert mac["key"] == "fa:16:3e:aa:bb:01"
     assert {mac["side_a"]["region"], mac["side_b"]["region"]} == {r1, r2}
+    assert {mac["side_a"]["port_name"], mac["side_b"]["port_name"]} == {f"web-{r1}", f"web-{r2}"}
 
     hits = get(member, project.id, "/find", ip="10.50.0.10")["addresses"]
     ports = {(h["region"], h["object_id"]) for h in hits if h["kind"] == "fixed_ip"}
     assert ports == {(r1, sides[r1][3].id), (r2, sides[r2][3].id)}
     assert {h["device_id"] for h in hits if h["kind"] == "fixed_ip"} == \
         {sides[r1][3].device_id, sides[r2][3].device_id}
+    assert {(h["kind"], h["name"], h["network_name"]) for h in hits} == {
+        ("fixed_ip", f"web-{r1}", f"app-net-{r1}"), ("fixed_ip", f"web-{r2}", f"app-net-{r2}"),
+        ("subnet", f"app-v4-{r1}", f"app-net-{r1}"), ("subnet", f"app-v4-{r2}", f"app-net-{r2}")}
     by_mac = get(member, project.id, "/find", mac="FA:16:3E:AA:BB:01")["addresses"]
     assert {h["region"] for h in by_mac} == {r1, r2}
     only_v6 = get(member, project.id, "", ip_version=6, kind="fixed_ip",
@@ -73,7 +88,8 @@ def test_same_cidr_and_duplicate_ip_and_mac_in_two_regions_are_conflicts(member,
                       params={"format": "csv", "max_age": 3600})
     assert csv.headers["Content-Type"].startswith("text/csv")
     assert csv.text.splitlines()[0].startswith("kind,region,network_id,object_id,address")
-    assert "10.50.0.10" in csv.text
+    assert csv.text.splitlines()[0].endswith(",seen_at,name,network_name")
+    assert "10.50.0.10" in csv.text and f",web-{r1},app-net-{r1}" in csv.text
     usage = get(member, project.id, "/summary")["subnets"]
     v4 = [u for u in usage if u["cidr"] == "10.50.0.0/24"]
     assert len(v4) == 2 and all(u["used"] >= 1 for u in v4)
@@ -85,10 +101,11 @@ def test_find_locates_a_floating_ip(member, project, regions, cloud):
     ext = admin.create_network(name=f"ext-{project.tag}", is_router_external=True)
     try:
         admin.create_subnet(network_id=ext.id, cidr="203.0.113.0/24", ip_version=4)
-        fip = member.conn(region).network.create_ip(floating_network_id=ext.id)
+        fip = member.conn(region).network.create_ip(floating_network_id=ext.id,
+                                                     description="bastion")
         hits = get(member, project.id, "/find", ip=fip.floating_ip_address)["addresses"]
-        assert [(h["kind"], h["region"], h["object_id"]) for h in hits] == \
-            [("floating_ip", region, fip.id)]
+        assert [(h["kind"], h["region"], h["object_id"], h["name"]) for h in hits] == \
+            [("floating_ip", region, fip.id, "bastion")]
         member.conn(region).network.delete_ip(fip)
     finally:
         for f in list(admin.ips(floating_network_id=ext.id)):

@@ -1,6 +1,7 @@
 """Cross-region address conflicts: every detector against a brute-force pairwise check on
 random records (no false negatives, no false positives), deterministic output, and examples
 of each rule (nested and equal CIDRs, same region, groups, IPv6 spellings, MAC ranking)."""
+import dataclasses
 import ipaddress
 import random
 from itertools import combinations
@@ -152,18 +153,38 @@ def test_external_ip_duplicates_match_pairwise_check(fip_rows, gateway_rows):
     assert all(c.kind == EXTERNAL_IP and c.group is None for c in found)
 
 
-def subnet(region, cidr, network="n1", project="p1", sid=None) -> Subnet:
-    return Subnet(region, project, network, sid or f"{region}-{cidr}", cidr, 0)
+def subnet(region, cidr, network="n1", project="p1", sid=None, name="",
+           network_name="") -> Subnet:
+    return Subnet(region, project, network, sid or f"{region}-{cidr}", cidr, 0,
+                  name=name, network_name=network_name)
 
 
 def test_a_nested_cidr_is_an_overlap_keyed_by_the_smaller_one_and_names_both_sides():
-    [c] = subnet_overlaps([subnet("R2", "10.0.1.0/24", "net-b", sid="sb"),
-                           subnet("R1", "10.0.0.0/16", "net-a", sid="sa")])
+    [c] = subnet_overlaps([subnet("R2", "10.0.1.0/24", "net-b", sid="sb", name="batch-v4",
+                                  network_name="batch"),
+                           subnet("R1", "10.0.0.0/16", "net-a", sid="sa", name="app-v4",
+                                  network_name="app")])
     assert (c.kind, c.key, c.group) == (SUBNET_OVERLAP, "10.0.1.0/24", "project:p1")
     assert c.side_a == {"region": "R1", "project_id": "p1", "network_id": "net-a",
-                        "subnet_id": "sa", "cidr": "10.0.0.0/16"}
+                        "subnet_id": "sa", "cidr": "10.0.0.0/16", "subnet_name": "app-v4",
+                        "network_name": "app"}
     assert c.side_b == {"region": "R2", "project_id": "p1", "network_id": "net-b",
-                        "subnet_id": "sb", "cidr": "10.0.1.0/24"}
+                        "subnet_id": "sb", "cidr": "10.0.1.0/24", "subnet_name": "batch-v4",
+                        "network_name": "batch"}
+
+
+def test_names_are_for_people_only():
+    """The same records renamed give the same conflicts (names never match or order), and
+    unnamed records have empty names on their sides."""
+    plain = [subnet("R1", "10.0.0.0/24", "n1", sid="a"), subnet("R2", "10.0.0.0/24", "n2",
+                                                                sid="b")]
+    named = [dataclasses.replace(s, name=f"sub-{s.subnet_id}", network_name="same")
+             for s in plain]
+    assert [(c.key, c.side_a["subnet_id"], c.side_b["subnet_id"])
+            for c in subnet_overlaps(named)] == \
+        [(c.key, c.side_a["subnet_id"], c.side_b["subnet_id"]) for c in subnet_overlaps(plain)]
+    [c] = subnet_overlaps(plain)
+    assert (c.side_a["subnet_name"], c.side_a["network_name"]) == ("", "")
 
 
 def test_the_same_cidr_in_three_regions_is_three_conflicts():
@@ -204,9 +225,10 @@ def test_host_bits_are_masked_and_malformed_cidrs_rejected():
             subnet_overlaps([subnet("R1", bad)])
 
 
-def port(region, pid, mac="fa:16:3e:00:00:01", ips=(), network="n1", project="p1") -> Port:
+def port(region, pid, mac="fa:16:3e:00:00:01", ips=(), network="n1", project="p1",
+         name="", network_name="") -> Port:
     return Port(region, project, network, pid, mac, tuple(("sub", ip) for ip in ips),
-                "compute:nova", f"vm-{pid}")
+                "compute:nova", f"vm-{pid}", name, network_name)
 
 
 def test_fixed_ip_conflict_names_both_ports_and_their_devices():
@@ -217,7 +239,26 @@ def test_fixed_ip_conflict_names_both_ports_and_their_devices():
         (FIXED_IP, "10.0.0.5", "a", "b"), (FIXED_IP, "10.0.0.5", "c", "b")]  # not a with c
     assert found[0].side_a == {"region": "R1", "project_id": "p1", "network_id": "n1",
                                "port_id": "a", "device_owner": "compute:nova",
-                               "device_id": "vm-a", "subnet_id": "sub"}
+                               "device_id": "vm-a", "subnet_id": "sub", "port_name": "",
+                               "network_name": "", "subnet_name": ""}
+
+
+def test_fixed_ip_sides_name_the_port_its_network_and_the_subnet_of_that_ip():
+    ports = [port("R1", "a", ips=["10.0.0.5"], name="web-1", network_name="app"),
+             port("R2", "b", ips=["10.0.0.5"], name="web-2", network_name="app-east")]
+    subnets = [subnet("R1", "10.0.0.0/24", sid="sub", name="app-v4"),
+               subnet("R2", "10.0.0.0/24", sid="sub", name="app-east-v4")]
+    [c] = [c for c in find_conflicts(subnets, ports) if c.kind == FIXED_IP]
+    assert c.side_a == {"region": "R1", "project_id": "p1", "network_id": "n1",
+                        "port_id": "a", "device_owner": "compute:nova", "device_id": "vm-a",
+                        "subnet_id": "sub", "port_name": "web-1", "network_name": "app",
+                        "subnet_name": "app-v4"}
+    assert (c.side_b["port_name"], c.side_b["network_name"], c.side_b["subnet_name"]) == \
+        ("web-2", "app-east", "app-east-v4")       # each region's own subnet "sub"
+    [mac] = [c for c in find_conflicts(subnets, ports) if c.kind == MAC]
+    assert "subnet_name" not in mac.side_a and mac.side_a["port_name"] == "web-1"
+    [alone] = fixed_ip_conflicts(ports)             # no subnets given: the name is unknown
+    assert alone.side_a["subnet_name"] == ""
 
 
 def test_mac_duplicates_in_one_group_rank_before_the_others():
@@ -232,16 +273,18 @@ def test_mac_duplicates_in_one_group_rank_before_the_others():
 
 
 def test_a_floating_ip_twice_is_a_conflict_even_in_one_region_but_one_object_is_not():
-    fip = FloatingIP("R1", "p1", "f1", "203.0.113.7", "10.0.0.5", "port-1", "ext")
+    fip = FloatingIP("R1", "p1", "f1", "203.0.113.7", "10.0.0.5", "port-1", "ext", "bastion")
     assert external_ip_duplicates([fip, fip]) == []
     [c] = external_ip_duplicates([fip, FloatingIP("R1", "p2", "f2", "203.0.113.7")])
     assert (c.key, c.side_a["fip_id"], c.side_b["fip_id"]) == ("203.0.113.7", "f1", "f2")
     assert c.side_a == {"region": "R1", "project_id": "p1", "fip_id": "f1", "network_id": "ext",
-                        "port_id": "port-1", "fixed_ip": "10.0.0.5"}
+                        "port_id": "port-1", "fixed_ip": "10.0.0.5", "description": "bastion"}
+    assert c.side_b["description"] == ""
     [c] = external_ip_duplicates([fip], [RouterGateway("R2", "p3", "router-9", "ext2",
-                                                       ("203.0.113.7", "203.0.113.8"))])
+                                                       ("203.0.113.7", "203.0.113.8"),
+                                                       "edge")])
     assert c.side_b == {"region": "R2", "project_id": "p3", "network_id": "ext2",
-                        "router_id": "router-9"}
+                        "router_id": "router-9", "router_name": "edge"}
 
 
 def test_find_conflicts_reports_every_kind_in_order():

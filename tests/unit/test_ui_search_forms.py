@@ -110,8 +110,12 @@ def test_plan_fields():
 
 
 def test_side_object():
-    assert a.side_object({"subnet_id": "s", "port_id": "p"}) == ("port", "p")
-    assert a.side_object({"fip_id": "f", "port_id": "p"}) == ("floating IP", "f")
-    assert a.side_object({"subnet_id": "s", "cidr": "10.0.0.0/24"}) == ("subnet", "s")
-    assert a.side_object({"router_id": "r"}) == ("router", "r")
-    assert a.side_object({}) == ("", "")
+    assert a.side_object({"subnet_id": "s", "port_id": "p"}) == ("port", "p", "")
+    assert a.side_object({"subnet_id": "s", "subnet_name": "sn", "port_id": "p",
+                          "port_name": "web-1"}) == ("port", "p", "web-1")
+    assert a.side_object({"fip_id": "f", "port_id": "p", "port_name": "x",
+                          "description": "bastion"}) == ("floating IP", "f", "bastion")
+    assert a.side_object({"subnet_id": "s", "cidr": "10.0.0.0/24",
+                          "subnet_name": "app-v4"}) == ("subnet", "s", "app-v4")
+    assert a.side_object({"router_id": "r", "router_name": None}) == ("router", "r", "")
+    assert a.side_object({}) == ("", "", "")

@@ -94,13 +94,16 @@ def groups_text(groups: dict) -> str:
     return "\n".join(f"{net} = {group}" for net, group in sorted((groups or {}).items()))
 
 
-def side_object(side: dict) -> tuple[str, str]:
-    """(what, id) of one side of a conflict: its subnet, port, floating IP or router."""
-    for key, label in (("fip_id", "floating IP"), ("router_id", "router"), ("port_id", "port"),
-                       ("subnet_id", "subnet")):
+def side_object(side: dict) -> tuple[str, str, str]:
+    """(what, id, name) of one side of a conflict: its subnet, port, floating IP or router,
+    and Neutron's name for it ("" when none; a floating IP's description)."""
+    for key, label, name in (("fip_id", "floating IP", "description"),
+                             ("router_id", "router", "router_name"),
+                             ("port_id", "port", "port_name"),
+                             ("subnet_id", "subnet", "subnet_name")):
         if side.get(key):
-            return label, side[key]
-    return "", ""
+            return label, side[key], side.get(name) or ""
+    return "", "", ""
 
 
 # ---- handlers -----------------------------------------------------------------------------

@@ -125,6 +125,11 @@ def test_cidr_conflict_created_through_neutron_is_shown(ui, member, regions, clo
     sides = {conflict.locator("td.side-a").get_attribute("data-region"),
              conflict.locator("td.side-b").get_attribute("data-region")}
     assert sides == set(regions[:2])
+    for cell in ("td.side-a", "td.side-b"):   # Neutron's names first, the ids after them
+        region = conflict.locator(cell).get_attribute("data-region")
+        expect(conflict.locator(cell)).to_contain_text(
+            re.compile(f"network ui-net-{region} [0-9a-f-]{{36}}.*subnet ui-sub-{region} "
+                       "[0-9a-f-]{36}", re.S))
     shot(page, "addresses-conflict")
     page.goto(ui.url("/ui/"))
     expect(page.locator("section[aria-labelledby=problems-h]")).to_contain_text(cidr)
