@@ -253,7 +253,9 @@ class Dashboard:
 
     def check_csrf(self, req, expected: str) -> None:
         origin = req.headers.get("Origin")
-        if origin and origin != "null" and not same_host(origin, req.host):
+        if origin and origin != "null" and not same_host(origin, req.host) \
+                and origin.rstrip("/").lower() not in {
+                    o.rstrip("/").lower() for o in self.conf.ui.allowed_origins}:
             raise PageError(403, "The form came from another site and was refused.")
         sent = req.POST.get("csrf_token", "") or req.headers.get("X-CSRF-Token", "")
         if not same_secret(sent, expected):

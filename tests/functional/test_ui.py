@@ -256,6 +256,21 @@ def test_a_post_from_another_origin_is_refused(api):
         assert resp.status_int == 303, headers
 
 
+def test_a_proxys_public_origin_can_be_allowed(api):
+    """Behind a proxy that rewrites Host, the public origin is named in [ui] allowed_origins."""
+    api.rt.conf.set_override("allowed_origins", ["https://Dash.Example/"], group="ui")
+    member = api.identity()
+    s = start_session(api, member)
+    retry = f"/ui/jobs/{api.make_job(member, 1, ['FAILED'])}/retry"
+    form = {"csrf_token": s.csrf}
+    ok = request(api, "POST", retry, session=s, form=form,
+                 headers={"Origin": "https://dash.example", "Host": "10.0.0.5:8118"})
+    assert ok.status_int == 303
+    refused = request(api, "POST", retry, session=s, form=form,
+                      headers={"Origin": "https://other.example", "Host": "10.0.0.5:8118"})
+    assert refused.status_int == 403
+
+
 # --- tenant scoping, fragments, ended sessions ------------------------------------------
 
 
