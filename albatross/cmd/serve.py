@@ -88,9 +88,9 @@ def _image_listeners(conf, rt):
     """Glance notifications for auto mode, in the regions that have a transport URL."""
     if not conf.image_sync.notification_urls:
         return None
-    from albatross.images.notifications import Listeners
+    from albatross.images.notifications import glance_listeners
     from albatross.services.image_auto import handle_event
-    return Listeners(conf, lambda region, event, payload: handle_event(
+    return glance_listeners(conf, lambda region, event, payload: handle_event(
         rt, region, event, payload)).start()
 
 
@@ -98,8 +98,8 @@ def _event_listeners(conf):
     """Every region's notifications as events, in the regions that have a transport URL."""
     if not conf.events.notification_urls:
         return None
-    from albatross.events.listener import EventListeners
-    return EventListeners(conf, conf.database.connection).start()
+    from albatross.events.listener import event_listeners
+    return event_listeners(conf, conf.database.connection).start()
 
 
 def _exit_on_term(_signum, _frame):

@@ -1,12 +1,11 @@
 """Every region's notifications (instances, images, volumes, ports, security groups, identity)
-stored as events. One oslo.messaging listener per region, each in its own thread: a broker
-that is down must not hold up the API, and oslo.messaging reconnects by itself."""
+stored as events, through one listener per region (events/region_listeners.py)."""
 import datetime
 import logging
-import threading
 
 from albatross.db.events import EventStore
 from albatross.events.extract import extract
+from albatross.events.region_listeners import RegionListeners
 
 LOG = logging.getLogger(__name__)
 
@@ -40,42 +39,13 @@ def _time(metadata) -> dict:
         return {}
 
 
-class EventListeners:
-    def __init__(self, conf, db_url: str):
-        self.conf, self.store = conf, EventStore(db_url)
-        self.listeners = []
-        self._lock = threading.Lock()
-
-    def start(self) -> "EventListeners":
-        for region, url in sorted(self.conf.events.notification_urls.items()):
-            threading.Thread(target=self._listen, args=(region, url), daemon=True,
-                             name=f"events-{region}").start()
-        return self
-
-    def _listen(self, region: str, url: str) -> None:
-        import oslo_messaging  # only servers that listen pay for its imports
-        opts = self.conf.events
-        topic = opts.notification_topics.get(region, "notifications")
-        targets = [oslo_messaging.Target(topic=topic, exchange=e)
-                   for e in opts.notification_exchanges]
-        try:
-            transport = oslo_messaging.get_notification_transport(self.conf, url=url)
-            listener = oslo_messaging.get_notification_listener(
-                transport, targets, [_Endpoint(region, self.store)], executor="threading",
-                # a pool is one queue: one per region, else regions sharing a broker would
-                # share it and a notification could be taken by another region's listener
-                pool=f"{opts.notification_pool}-{region}")
-            listener.start()
-        except Exception as exc:
-            LOG.error("%s: not listening to notifications: %s", region, type(exc).__name__)
-            return
-        with self._lock:
-            self.listeners.append(listener)
-        LOG.info("%s: listening to notifications (topic %s)", region, topic)
-
-    def stop(self) -> None:
-        with self._lock:
-            listeners, self.listeners = self.listeners, []
-        for listener in listeners:
-            listener.stop()
-            listener.wait()
+def event_listeners(conf, db_url: str) -> RegionListeners:
+    """Listeners for every region of [events] notification_urls, storing what they get."""
+    import oslo_messaging
+    opts, store = conf.events, EventStore(db_url)
+    return RegionListeners(
+        conf, "notifications", opts.notification_urls,
+        targets=lambda region: [
+            oslo_messaging.Target(topic=opts.notification_topics.get(region, "notifications"),
+                                  exchange=e) for e in opts.notification_exchanges],
+        endpoint=lambda region: _Endpoint(region, store), pool=opts.notification_pool)
