@@ -116,9 +116,12 @@ def test_address_commands(devcloud, albatross, users, regions):
             demo.conn(region).network.create_port(
                 network_id=net.id, fixed_ips=[{"subnet_id": subnet.id,
                                                "ip_address": "10.91.0.9"}])
-        out = cli(devcloud, albatross, "address", "find", "10.91.0.9", "--max-age", "0")
+        out = cli(devcloud, albatross, "address", "find", "10.91.0.9", "--max-age", "0",
+                  "-f", "json")
         assert out.returncode == 0, out.stdout + out.stderr
-        assert regions[0] in out.stdout and regions[1] in out.stdout
+        found = json.loads(out.stdout)
+        assert {r["region"] for r in found} == set(regions[:2])
+        assert {r["network_name"] for r in found} == {f"cli-addr-{os.getpid()}"}
         out = cli(devcloud, albatross, "address", "conflicts", "-f", "json")
         kinds = {c["kind"] for c in json.loads(out.stdout)}
         assert out.returncode == 4 and {"subnet-overlap", "fixed-ip"} <= kinds

@@ -6,7 +6,8 @@ from albatross.cmd.client import output
 from albatross.cmd.client.commands import add_common_options, client_for, handle_errors
 
 ROW_COLUMNS = [("Kind", "kind"), ("Region", "region"), ("Address", "address"),
-               ("MAC", "mac"), ("Network", "network_id"), ("Object", "object_id"),
+               ("MAC", "mac"), ("Name", "name"), ("Network", "network_name"),
+               ("Network id", "network_id"), ("Object", "object_id"),
                ("Device owner", "device_owner"), ("Device", "device_id"),
                ("Seen", "seen_at")]
 
