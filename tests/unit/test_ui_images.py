@@ -119,3 +119,59 @@ def test_matrix_partial_shows_every_cell_and_keeps_names_text():
     assert 'data-region="R2" data-state="copying"' in html and f'/ui/jobs/{"j" * 36}' in html
     assert 'data-region="R3" data-state="unreachable"' in html
     assert 'class="sortable" id="images-table"' in html and 'name="csrf_token"' in html
+
+
+class MatrixApi:
+    """GET answers for the images page; `regions` are the ones the API knows."""
+
+    def __init__(self, regions=("R1", "R2")):
+        self.regions, self.sources = regions, []
+
+    def gather(self, **calls):
+        out = {}
+        for name, (path, params) in calls.items():
+            if name == "matrix":
+                source = (params or {}).get("source")
+                self.sources.append(source)
+                out[name] = (ApiError(400, "unknown region", "source")
+                             if source and source not in self.regions else
+                             {"source_region": source or self.regions[0], "regions": [],
+                              "unreachable": [], "images": [], "next_marker": None})
+            elif name == "regions":
+                out[name] = {"regions": [{"name": r} for r in self.regions]}
+            else:
+                out[name] = {"image_sync": {"mode": "none"}}
+        return out
+
+
+def images_page(query: str = "", cookie: str | None = None, api=None) -> Page:
+    req = webob.Request.blank("/ui/images" + query)
+    if cookie is not None:
+        req.cookies[images.SOURCE_COOKIE] = cookie
+    ui = SimpleNamespace(env=render.make_env(), conf=SimpleNamespace(
+        ui=SimpleNamespace(page_size=50)))
+    ui.env.globals.update(refresh_ms=2000, default_domain="Default")
+    return Page(req, ui, {}, session=SESSION, api=api)
+
+
+def cookie_set(p: Page) -> dict:
+    return {name: (value, kw) for name, value, kw in p.cookies}
+
+
+def test_the_chosen_source_is_remembered_and_used_next_time():
+    api = MatrixApi()
+    chosen = images_page("?source=R2", api=api)
+    images.list_images(chosen)
+    assert api.sources == ["R2"] and cookie_set(chosen)[images.SOURCE_COOKIE][0] == "R2"
+    later = images_page(cookie="R2", api=api)
+    images.list_images(later)
+    assert api.sources[-1] == "R2" and images.SOURCE_COOKIE not in cookie_set(later)
+
+
+def test_a_remembered_source_that_is_gone_falls_back_to_the_default():
+    api = MatrixApi()
+    p = images_page(cookie="Gone", api=api)
+    resp = images.list_images(p)
+    assert api.sources == ["Gone", None] and resp.status_int == 200
+    assert cookie_set(p)[images.SOURCE_COOKIE] == ("", {"max_age": 0})
+    assert "unknown region" not in resp.text

@@ -9,6 +9,7 @@ from albatross.ui.backend import ApiError, query_string
 
 ENSURE_WAIT = 10               # seconds the page waits for a lazy copy before the job page
 MAX_WAVES = 5
+SOURCE_COOKIE = "albatross_image_source"
 ROLLOUT_ACTIONS = ("approve", "pause", "resume", "abort", "rollback")
 # the state machine's rules (albatross/images/rollout.py), only to show the buttons that can
 # work: the API decides (409 otherwise)
@@ -49,7 +50,10 @@ def setting_body(page) -> dict:
 
 def list_images(page):
     size = page.ui.conf.ui.page_size
-    source, marker = page.arg("source"), page.arg("marker")
+    # the source the user chose last time (a cookie), else the API's default: the project's
+    # image-sync source or the first region by name
+    chosen, marker = page.arg("source"), page.arg("marker")
+    source = chosen or page.req.cookies.get(SOURCE_COOKIE, "")
     answers = page.api.gather(
         matrix=("/v1/images", {"source": source or None, "limit": size,
                                "marker": marker or None}),
@@ -59,12 +63,18 @@ def list_images(page):
         if isinstance(answer, ApiError) and answer.status in (401, 403):
             raise answer
     matrix, problem = answers["matrix"], None
+    if isinstance(matrix, ApiError) and matrix.status == 400 and source and not chosen:
+        page.cookies.append((SOURCE_COOKIE, "", {"max_age": 0}))   # a remembered region gone
+        source = ""
+        matrix = page.api.gather(matrix=("/v1/images", {"limit": size}))["matrix"]
     if isinstance(matrix, ApiError):
         if matrix.status not in (400, 503):
             raise matrix
         matrix, problem = None, matrix.message
     regions = [] if isinstance(answers["regions"], ApiError) else \
         [r["name"] for r in answers["regions"]["regions"]]
+    if chosen and matrix:
+        page.cookies.append((SOURCE_COOKIE, chosen, {"max_age": 90 * 86400}))
     source = matrix["source_region"] if matrix else source
     default = None if isinstance(answers["default"], ApiError) else \
         answers["default"]["image_sync"]
