@@ -3,6 +3,7 @@ our own (own data dir, 127.0.0.1 only) and stop only that one again."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import socket
@@ -12,10 +13,11 @@ import time
 from . import configs
 from .processes import port_open, running_pid, spawn, stop, wait_until
 from .settings import (DB_USER, HOST, MYSQL_PORT, PASSWORD, PKG_DIR, RABBIT_PORT,
-                       DevCloudError, Paths, all_databases, log)
+                       REGION_NAMES, DevCloudError, Paths, all_databases, log)
 from .install import RABBIT_SERVER
 
 OWN_DAEMONS = ["rabbitmq", "epmd", "mariadb"]   # stop order
+OWN_RABBIT_NODE = "devcloud@localhost"
 
 
 # ---------------------------------------------------------------- MariaDB
@@ -124,7 +126,7 @@ def ensure_rabbitmq(paths: Paths) -> str:
         "RABBITMQ_MNESIA_BASE": str(home / "mnesia"),
         "RABBITMQ_LOG_BASE": str(paths.logs / "rabbitmq"),
         "RABBITMQ_PID_FILE": str(paths.run / "rabbitmq.own.pid"),
-        "RABBITMQ_NODENAME": "devcloud@localhost",
+        "RABBITMQ_NODENAME": OWN_RABBIT_NODE,
         "RABBITMQ_NODE_IP_ADDRESS": HOST, "RABBITMQ_NODE_PORT": str(RABBIT_PORT),
         "RABBITMQ_DIST_PORT": str(RABBIT_PORT + 20000), "ERL_EPMD_ADDRESS": HOST,
         "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
@@ -136,6 +138,79 @@ def ensure_rabbitmq(paths: Paths) -> str:
                logfile=paths.logs / "rabbitmq.out", interval=0.5)
     log(f"rabbitmq up ({time.monotonic() - t0:.1f}s)")
     return "own"
+
+
+# ---------------------------------------------------------------- notification queues
+# Every service publishes into <topic>.<priority> (notifications_r1.info, ...) whether or not an
+# Albatross listens: bound them so that they do not grow without end on a developer's broker.
+NOTIFICATION_POLICY = "albatross-devcloud-notifications"
+NOTIFICATION_LIMITS = {"max-length": 10000, "overflow": "drop-head"}
+
+
+def notification_queue_pattern() -> str:
+    """Only the services' notification queues of every possible region and Keystone, e.g.
+    ^(notifications_identity|notifications_r1|...)\\. (never albatross-events-<region>,
+    Celery's queues or Nova's RPC queues)."""
+    topics = [configs.IDENTITY_NOTIFICATION_TOPIC] + [configs.notification_topic(r)
+                                                     for r in REGION_NAMES]
+    return "^(" + "|".join(topics) + r")\."
+
+
+def rabbitmqctl_command(paths: Paths, kind: str) -> tuple[list[str], dict | None]:
+    """(argv prefix, env) of a rabbitmqctl that reaches the dev cloud's broker; argv is empty
+    if there is none. Our own broker: its node name and Erlang cookie (its HOME), the CLI
+    called directly (Debian's /usr/sbin wrapper would `su rabbitmq` and lose both). The
+    machine's broker: the rabbitmqctl on PATH (or in /usr/sbin), its default node."""
+    if kind == "own":
+        cli = RABBIT_SERVER.parent / "rabbitmqctl"
+        env = {**os.environ, "HOME": str(paths.data / "rabbitmq"),
+               "RABBITMQ_CONF_ENV_FILE": str(paths.etc / "rabbitmq" / "rabbitmq-env.conf")}
+        usable = cli.exists() and (paths.data / "rabbitmq" / ".erlang.cookie").exists()
+        return ([str(cli), "-n", OWN_RABBIT_NODE] if usable else []), env
+    cli = (shutil.which("rabbitmqctl")
+           or shutil.which("rabbitmqctl", path="/usr/sbin:/usr/local/sbin:/sbin"))
+    return ([cli] if cli else []), None
+
+
+def bound_notification_queues(paths: Paths, kind: str) -> bool:
+    """Set (idempotently) the RabbitMQ policy that bounds the notification queues. Only warns
+    on failure (no rabbitmqctl, not allowed to use it, another node than ours): it must never
+    make `up` fail."""
+    def warn(why: str) -> bool:
+        log(f"WARNING: notification queues left unbounded (policy {NOTIFICATION_POLICY} "
+            f"not set): {why}")
+        return False
+
+    try:
+        argv, env = rabbitmqctl_command(paths, kind)
+        if not argv:
+            return warn("no rabbitmqctl (or, for our own broker, its Erlang cookie) found")
+
+        def ctl(*args: str) -> subprocess.CompletedProcess:
+            # cwd: where a failing Erlang CLI leaves its erl_crash.dump
+            return subprocess.run([*argv, "-q", *args], env=env, cwd=paths.logs,
+                                  capture_output=True, text=True, timeout=60,
+                                  stdin=subprocess.DEVNULL)
+
+        # the node rabbitmqctl reaches must be the broker on RABBIT_PORT
+        st = ctl("status", "--formatter", "json")
+        if st.returncode != 0:
+            return warn(f"rabbitmqctl status: {(st.stderr or st.stdout).strip()[-300:]}")
+        ports = {int(x["port"]) for x in json.loads(st.stdout).get("listeners", [])
+                 if x.get("protocol") == "amqp"}
+        if RABBIT_PORT not in ports:
+            return warn(f"rabbitmqctl's node listens on AMQP port(s) {sorted(ports)}, "
+                        f"not on {RABBIT_PORT}")
+        r = ctl("set_policy", "--apply-to", "queues", NOTIFICATION_POLICY,
+                notification_queue_pattern(),
+                json.dumps(NOTIFICATION_LIMITS, separators=(",", ":")))
+        if r.returncode != 0:
+            return warn(f"rabbitmqctl set_policy: {(r.stderr or r.stdout).strip()[-300:]}")
+        log(f"notification queues bounded: policy {NOTIFICATION_POLICY} "
+            f"{notification_queue_pattern()} {json.dumps(NOTIFICATION_LIMITS)}")
+        return True
+    except Exception as e:  # noqa: BLE001  (a warning, never a failed `up`)
+        return warn(f"{type(e).__name__}: {e}")
 
 
 def stop_own(paths: Paths) -> list[str]:

@@ -67,6 +67,9 @@ def notifications(topic: str, full_nova: bool) -> dict:
     return {"driver": "messagingv2", "transport_url": RABBIT_URL, "topics": topic}
 
 
+IDENTITY_NOTIFICATION_TOPIC = "notifications_identity"   # Keystone's (one for all regions)
+
+
 def notification_topic(region: str) -> str:
     return f"notifications_{region_short(region)}"
 
@@ -83,7 +86,7 @@ def keystone_conf(p: Paths, full_nova: bool) -> str:
         "credential": {"key_repository": d / "credential-keys"},
         # in-process cache: token validation ~7 ms instead of ~220 ms. ONE keystone process only.
         "cache": {"enabled": "true", "backend": "oslo_cache.dict"},
-        "oslo_messaging_notifications": notifications("notifications_identity", full_nova),
+        "oslo_messaging_notifications": notifications(IDENTITY_NOTIFICATION_TOPIC, full_nova),
     })
 
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from os import environ
@@ -109,6 +110,12 @@ class DevCloud:
         phase("install")
         db_kind = backing.ensure_mariadb(p, n)
         mq_kind = backing.ensure_rabbitmq(p) if full else None
+        # the services publish their notifications there: bound those queues (idempotent, two
+        # rabbitmqctl runs of ~0.4 s each, so beside the rest; a failure only warns)
+        mq_policy = threading.Thread(target=backing.bound_notification_queues,
+                                     args=(p, mq_kind)) if full else None
+        if mq_policy:
+            mq_policy.start()
         phase("mariadb/rabbitmq")
         digests = configs.write_all(p, n, full)
         counts = self._table_counts(n)
@@ -146,6 +153,8 @@ class DevCloud:
         if full:
             self._full_nova(digests)
             phase("full nova")
+        if mq_policy:
+            mq_policy.join()
         log(f"ALL UP in {time.monotonic() - t_start:.1f}s ({n} regions"
             f"{', full nova in ' + FULL_NOVA_REGION if full else ''}); "
             f"clouds.yaml: {p.clouds_yaml}")

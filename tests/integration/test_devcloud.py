@@ -2,12 +2,17 @@
 region's Nova can be taken down and brought back (what Albatross's own integration tests
 rely on). Needs the real dev cloud: brought up once (idempotent, ~1 s if already up) and
 left running for the other integration tests."""
+import json
+import re
+import subprocess
+import time
 import uuid
 
+import kombu
 import openstack
 import pytest
 
-from albatross.devcloud import DevCloud
+from albatross.devcloud import DevCloud, backing
 
 pytestmark = pytest.mark.devcloud
 
@@ -103,3 +108,54 @@ def test_full_nova_boots_a_server_on_a_network(cloud):
         demo.network.delete_network(net)
         admin.image.delete_image(image)
         admin.compute.delete_flavor(flavor)
+
+
+def test_notification_queues_are_bounded(cloud):
+    """With RabbitMQ (full Nova), `up` sets a policy that caps the services' notification
+    queues, which grow while no Albatross listens, and leaves every other queue alone."""
+    info = DevCloud(full_nova=True).up()  # RabbitMQ, the notifications and the policy
+    argv, env = backing.rabbitmqctl_command(cloud.paths, cloud._state()["mq"])
+    assert argv, "no rabbitmqctl for the dev cloud's RabbitMQ"
+
+    def ctl(*args):
+        r = subprocess.run([*argv, "-q", *args, "--formatter", "json"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    policy = {p["name"]: p for p in ctl("list_policies")}["albatross-devcloud-notifications"]
+    assert policy["apply-to"] == "queues"
+    assert json.loads(policy["definition"]) == {"max-length": 10000, "overflow": "drop-head"}
+    for name in ("notifications_r1.info", "notifications_r4.error",
+                 "notifications_identity.info"):
+        assert re.search(policy["pattern"], name), name
+    for name in ("albatross-events-RegionOne", "albatross-events-identity", "albatross",
+                 "celery", "celeryev.1f2e", "w1@host.celery.pidbox", "conductor",
+                 "albatross-test-notifications-1f2e-RegionOne"):
+        assert not re.search(policy["pattern"], name), name
+
+    # a keypair makes RegionOne's Nova publish (and so declare) notifications_r1.info
+    conn = connect(cloud, "RegionOne")
+    conn.compute.delete_keypair(conn.compute.create_keypair(name=f"dc-pol-{uuid.uuid4().hex[:8]}"))
+    topic = info["notifications"]["RegionOne"]["topic"]
+    decoys = [f"albatross-events-dctest-{uuid.uuid4().hex[:8]}",
+              f"celeryev.dctest-{uuid.uuid4().hex[:8]}"]
+    url = info["notifications"]["RegionOne"]["url"].replace("rabbit://", "amqp://", 1)
+    with kombu.Connection(url) as mq:
+        channel = mq.channel()
+        try:
+            for q in decoys:  # queues like Albatross's and Celery's: no policy for them
+                channel.queue_declare(q, auto_delete=True)
+            deadline = time.monotonic() + 30
+            while True:
+                queues = {q["name"]: q["policy"] for q in ctl("list_queues", "name", "policy")}
+                if f"{topic}.info" in queues or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+        finally:
+            for q in decoys:
+                channel.queue_delete(q)
+    assert queues.get(f"{topic}.info") == "albatross-devcloud-notifications", queues
+    assert all(queues[q] == "" for q in decoys), queues
+    governed = [q for q, pol in queues.items() if pol == "albatross-devcloud-notifications"]
+    assert all(re.match(r"notifications_(identity|r[0-9]+)\.", q) for q in governed), governed
