@@ -25,6 +25,14 @@ class RegionsFailed(Exception):
         self.transient = transient
 
 
+def check_lease(lease, region: str) -> None:
+    """A checkpoint before writing under a renewed DB lease (db.locks.held): once the lease is
+    lost, another worker may be writing the same objects, so stop (a retry waits for it)."""
+    if lease.lost:
+        raise RegionsFailed(f"{region}: lost the lease {lease.name} (taken over, or not renewed "
+                            "in time); stopped before writing more")
+
+
 class NotInSource(Exception):
     """The resource to copy is gone from the source region."""
 

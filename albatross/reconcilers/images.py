@@ -6,9 +6,11 @@ missing one is created under the source's id when that id is free (else a new id
 in the mapping table and in the copy's `albatross_source_id` property), filled, then verified
 against the source's hash. A copy that fails or does not verify is deleted: no half image is
 ever left, and none is ever ACTIVE with the wrong bytes."""
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openstack import exceptions as sdk_exc
@@ -19,13 +21,13 @@ from albatross.images import meta
 from albatross.images.meta import ImageState
 from albatross.images.stream import FanOut, StreamAborted
 from albatross.reconcilers.base import (Conflict, Outcome, Plan, Reconciler, RegionsFailed,
-                                        TaskContext)
+                                        TaskContext, check_lease)
 from albatross.regions import images as glance
 
 LOG = logging.getLogger(__name__)
 RESOURCE = "image"
 PROGRESS_EVERY = 1.0  # seconds between progress writes per task
-LOCK_TTL = 3600.0
+LOCK_TTL = 120.0  # the lease is renewed every TTL/3 while the copy runs
 LOCK_WAIT = 15.0  # seconds a copy waits for the (image, region) lease before retrying
 
 
@@ -41,6 +43,7 @@ class CopyFailed(RegionsFailed):
 class Target:
     ctx: TaskContext
     plan: Plan
+    lease: locks.Lease
     image_id: str | None = None   # the copy's id once its record exists
     created: bool = False
 
@@ -116,26 +119,27 @@ class ImageReconciler(Reconciler):
 
     # ---- the batch --------------------------------------------------------------------
     def reconcile_batch(self, ctxs: list[TaskContext]) -> dict[str, Outcome | Exception]:
-        """One copy per (image, region) at a time, across jobs (a DB lease), so that two
-        jobs never race to create two copies."""
-        held = []
-        try:
-            results: dict[str, Outcome | Exception] = {}
+        """One copy per (image, region) at a time, across jobs (a DB lease, renewed while the
+        copy runs), so that two jobs never race to create two copies. The lease's owner is the
+        task id: the task's own re-run (a retry, a takeover) takes it back at once."""
+        results: dict[str, Outcome | Exception] = {}
+        leases: dict[str, locks.Lease] = {}
+        with contextlib.ExitStack() as stack:
             for ctx in ctxs:
-                name = lock_name(ctx.resource, ctx.target_region)
-                if _acquire(ctx.db_url, name, ctx.task_id):
-                    held.append((ctx, name))
-                else:
+                try:
+                    leases[ctx.task_id] = stack.enter_context(locks.held(
+                        ctx.db_url, lock_name(ctx.resource, ctx.target_region), ctx.task_id,
+                        LOCK_TTL, wait=LOCK_WAIT, poll=0.2))
+                except locks.Busy:
                     results[ctx.task_id] = RegionsFailed(
                         f"{ctx.target_region}: another copy of this image is in progress "
                         "there; will look again")
-            results.update(self._reconcile_held([ctx for ctx, _ in held]))
+            results.update(self._reconcile_held(
+                [ctx for ctx in ctxs if ctx.task_id in leases], leases))
             return results
-        finally:
-            for ctx, name in held:
-                locks.release(ctx.db_url, name, ctx.task_id)
 
-    def _reconcile_held(self, ctxs: list[TaskContext]) -> dict[str, Outcome | Exception]:
+    def _reconcile_held(self, ctxs: list[TaskContext],
+                        leases: dict[str, locks.Lease]) -> dict[str, Outcome | Exception]:
         results: dict[str, Outcome | Exception] = {}
         copies: list[Target] = []
         for ctx in ctxs:
@@ -149,9 +153,10 @@ class ImageReconciler(Reconciler):
                 if plan.action == "conflict":
                     raise Conflict(plan.reason)
                 if plan.action in ("none", "update"):
+                    check_lease(leases[ctx.task_id], ctx.target_region)
                     results[ctx.task_id] = self._metadata_only(ctx, plan)
                 else:
-                    copies.append(Target(ctx, plan))
+                    copies.append(Target(ctx, plan, leases[ctx.task_id]))
             except Exception as exc:
                 results[ctx.task_id] = exc
         if copies:
@@ -225,6 +230,7 @@ class ImageReconciler(Reconciler):
         ready = []
         for t in targets:
             try:
+                check_lease(t.lease, t.ctx.target_region)
                 self._prepare(t)
                 ready.append(t)
             except Exception as exc:
@@ -250,7 +256,7 @@ class ImageReconciler(Reconciler):
         try:
             uploads = fan.run(lambda region, data: glance.upload(
                 by_region[region].ctx.registry.connection(region), by_region[region].image_id,
-                data, source.size))
+                _while_held(by_region[region].lease, data), source.size))
         finally:
             response.close()
         for region, t in by_region.items():
@@ -262,6 +268,7 @@ class ImageReconciler(Reconciler):
 
     def _finish(self, t: Target, upload_result, fan: FanOut):
         ctx, source, stream_error = t.ctx, t.plan.desired, fan.error
+        check_lease(t.lease, ctx.target_region)  # lost: the record is its new holder's now
         if isinstance(upload_result, Exception) or stream_error:
             self._discard(t)
             if stream_error or isinstance(upload_result, StreamAborted):
@@ -286,8 +293,9 @@ class ImageReconciler(Reconciler):
             "hidden": self._hide_replaced(ctx, source, t.image_id)})
 
     def _discard(self, t: Target) -> None:
-        """Remove the record a failed copy was going into, and its mapping."""
-        if not t.created or t.image_id is None:
+        """Remove the record a failed copy was going into, and its mapping (not once the lease
+        is lost: its new holder may be filling that record)."""
+        if not t.created or t.image_id is None or t.lease.lost:
             return
         mappings = _mappings(t.ctx, t.plan.desired)
         try:
@@ -315,14 +323,13 @@ class ImageReconciler(Reconciler):
         return hidden
 
 
-def _acquire(db_url: str, name: str, owner: str) -> bool:
-    """The (image, region) lease, waiting a little: the janitor holds it only briefly."""
-    deadline = time.monotonic() + LOCK_WAIT
-    while not locks.acquire(db_url, name, owner, LOCK_TTL):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
+def _while_held(lease: locks.Lease, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """An upload body that aborts the upload (the copy never completes) once the lease is
+    lost: another worker may be writing this image there now."""
+    for chunk in chunks:
+        if lease.lost:
+            raise StreamAborted(f"lost the lease {lease.name}")
+        yield chunk
 
 
 class _Progress:

@@ -5,7 +5,6 @@ Phase 1 creates what is missing (address groups, then empty groups), recording e
 the moment the object exists; phase 2 re-reads the region and fixes fields, tags and rules with
 every remote reference resolved, so cycles (a group allowing itself, two groups allowing each
 other) need no ordering. One writer per (project, region) at a time, through a DB lease."""
-import time
 from dataclasses import dataclass
 
 from keystoneauth1 import exceptions as ks_exc
@@ -14,13 +13,14 @@ from openstack import exceptions as sdk_exc
 from albatross.db import locks
 from albatross.db.mappings import MappingStore
 from albatross.db.policies import record_drift, record_unreachable
-from albatross.reconcilers.base import Outcome, Plan, Reconciler, RegionsFailed, TaskContext
+from albatross.reconcilers.base import (Outcome, Plan, Reconciler, RegionsFailed, TaskContext,
+                                        check_lease)
 from albatross.regions import secgroups as neutron
 from albatross.secgroups.model import Snapshot
 from albatross.secgroups.plan import NEW, Mapped, Mappings, RegionPlan, plan_region
 
 GROUP, ADDRESS_GROUP = "security_group", "address_group"
-LOCK_TTL, LOCK_WAIT = 600.0, 30.0
+LOCK_TTL, LOCK_WAIT = 120.0, 30.0  # the lease is renewed every TTL/3 while the task runs
 
 
 @dataclass
@@ -76,28 +76,28 @@ class SecurityGroupReconciler(Reconciler):
                     target, {"region_plan": rp})
 
     def reconcile(self, ctx: TaskContext) -> Outcome:
+        # owner: the task id, so that the task's own re-run (a retry, or the task taken over
+        # from a crashed worker) takes the lease back at once
         lock = f"{GROUP}:{ctx.project_id}:{ctx.target_region}"
-        deadline = time.monotonic() + LOCK_WAIT
-        while not locks.acquire(ctx.db_url, lock, ctx.task_id, LOCK_TTL):
-            if time.monotonic() > deadline:
-                raise RegionsFailed(f"{ctx.target_region}: another sync of this project's "
-                                    "security groups is running there; will retry")
-            time.sleep(0.5)
         try:
-            return self._reconcile(ctx)
-        except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.RequestTimeout,
-                sdk_exc.SDKException) as exc:
-            status = getattr(exc, "status_code", None)
-            if ctx.payload.get("policy_id") and (status is None or status >= 500):
-                record_unreachable(ctx.db_url, project_id=ctx.project_id,
-                                   policy_id=ctx.payload["policy_id"], task_id=ctx.task_id,
-                                   region=ctx.target_region, resource_type=GROUP,
-                                   message=f"{type(exc).__name__}: {exc}")
-            raise
-        finally:
-            locks.release(ctx.db_url, lock, ctx.task_id)
+            with locks.held(ctx.db_url, lock, ctx.task_id, LOCK_TTL, wait=LOCK_WAIT) as lease:
+                try:
+                    return self._reconcile(ctx, lease)
+                except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.RequestTimeout,
+                        sdk_exc.SDKException) as exc:
+                    status = getattr(exc, "status_code", None)
+                    if ctx.payload.get("policy_id") and (status is None or status >= 500):
+                        record_unreachable(ctx.db_url, project_id=ctx.project_id,
+                                           policy_id=ctx.payload["policy_id"],
+                                           task_id=ctx.task_id, region=ctx.target_region,
+                                           resource_type=GROUP,
+                                           message=f"{type(exc).__name__}: {exc}")
+                    raise
+        except locks.Busy:
+            raise RegionsFailed(f"{ctx.target_region}: another sync of this project's "
+                                "security groups is running there; will retry") from None
 
-    def _reconcile(self, ctx: TaskContext) -> Outcome:
+    def _reconcile(self, ctx: TaskContext, lease: locks.Lease) -> Outcome:
         source = self.read_source(ctx)
         deletes = bool(ctx.payload.get("propagate_deletes"))
         plan = self.diff(source, self.read_target(ctx), ctx.force, deletes)
@@ -106,11 +106,14 @@ class SecurityGroupReconciler(Reconciler):
         stats = {"writes": 0, "groups_created": [], "rules_added": 0, "rules_removed": 0,
                  "groups_deleted": 0, "drift": [d.to_dict() for d in first.drift]}
         if repair and (first.writes or first.resolution.adopted or first.unmap_groups):
+            check_lease(lease, ctx.target_region)
             self.apply(plan, ctx, stats)
             if first.create_groups or first.create_address_groups:
                 again = self.diff(source, self.read_target(ctx), ctx.force, deletes)
+                check_lease(lease, ctx.target_region)
                 self.apply(again, ctx, stats)
         if ctx.payload.get("policy_id"):
+            check_lease(lease, ctx.target_region)
             _adopt_into_policy(ctx, source)
             record_drift(ctx.db_url, project_id=ctx.project_id,
                          policy_id=ctx.payload["policy_id"], task_id=ctx.task_id,
