@@ -9,10 +9,10 @@ from albatross.db.mappings import MappingStore
 from albatross.images import meta
 from albatross.images.meta import ImageState
 from albatross.reconcilers.base import Outcome, Plan, Reconciler, RegionsFailed, TaskContext
+from albatross.reconcilers.images import LOCK_TTL, lock_name
 from albatross.regions import images as glance
 
 RESOURCE = "image_rollback"
-LOCK_TTL = 3600.0
 
 
 def owned_images(conn, owner: str) -> list[ImageState]:
@@ -92,12 +92,12 @@ class ImageRollbackReconciler(Reconciler):
                 mappings.remove(source_key)
 
     def reconcile(self, ctx: TaskContext) -> Outcome:
-        """Under the image copy's own lease: never while a copy of the image runs there."""
-        name = f"image:{ctx.resource}:{ctx.target_region}"
-        if not locks.acquire(ctx.db_url, name, ctx.task_id, LOCK_TTL):
+        """Under the image copy's own lease (renewed while it runs): never while a copy of
+        the image runs there."""
+        try:
+            with locks.held(ctx.db_url, lock_name(ctx.resource, ctx.target_region),
+                            ctx.task_id, LOCK_TTL):
+                return super().reconcile(ctx)
+        except locks.Busy:
             raise RegionsFailed(f"{ctx.target_region}: a copy of this image is in progress "
                                 "there; will look again")
-        try:
-            return super().reconcile(ctx)
-        finally:
-            locks.release(ctx.db_url, name, ctx.task_id)
