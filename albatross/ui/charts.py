@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 PALETTE = ("#0b5cad", "#c2410c", "#15803d", "#7e22ce", "#0e7490", "#a16207", "#be123c",
            "#4d7c0f")
-WIDTH, HEIGHT, PAD = 600, 180, 28
+WIDTH, HEIGHT, PAD = 600, 200, 40
 
 
 def colour(i: int) -> str:

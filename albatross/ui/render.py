@@ -49,7 +49,10 @@ def size(value) -> str:
 
 
 def percent(value) -> str:
-    return "" if value is None else f"{100 * float(value):.0f}%"
+    if value is None:
+        return ""
+    p = 100 * float(value)
+    return "<1%" if 0 < p < 0.5 else f"{p:.0f}%"
 
 
 def number(value) -> str:
@@ -58,6 +61,15 @@ def number(value) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.1f}"
     return f"{int(value):,}"
+
+
+def compact(value) -> str:
+    """An axis label: 799488 -> 799k, 4000 -> 4k, 1.5e9 -> 1.5G."""
+    n = float(value or 0)
+    for div, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= div:
+            return f"{n / div:.3g}{unit}"
+    return f"{n:.3g}"
 
 
 def limit(value) -> str:
@@ -77,7 +89,8 @@ def make_env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(when=when, size=size, percent=percent, number=number, limit=limit)
+    env.filters.update(when=when, size=size, percent=percent, number=number, limit=limit,
+                       compact=compact)
     env.globals["csrf_token"] = csrf_token
     env.globals["can_write"] = can_write
     return env

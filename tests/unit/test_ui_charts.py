@@ -186,3 +186,20 @@ def test_overview_charts_use_utc_windows_whatever_the_servers_timezone(far_east_
     usage = overview.usage_charts({("RegionOne", "cores"): [(t, 4.0)]}, start, end)
     assert len(usage) == 1 and not usage[0].empty
     assert math.isclose(usage[0].lines[0].last, 4.0)
+
+
+def test_capacity_charts_add_up_the_regions():
+    end = datetime.datetime(2026, 11, 30, 12, 0, 0)
+    start = end - overview.WINDOW
+    t1, t2 = overview._ts("2026-11-30T09:00:00Z"), overview._ts("2026-11-30T10:00:00Z")
+    capacity = {("RegionOne", "VCPU"): [(t1, 100.0), (t2, 120.0)],
+                ("RegionTwo", "VCPU"): [(t1, 50.0), (t2, 50.0)]}
+    used = {("RegionOne", "VCPU"): [(t1, 10.0), (t2, 30.0)],
+            ("RegionTwo", "VCPU"): [(t1, 5.0), (t2, 5.0)]}
+    vcpu, ram, disk = overview.capacity_charts(capacity, used, start, end)
+    lines = {line.label: line for line in vcpu.lines}
+    assert set(lines) == {"RegionOne capacity", "RegionTwo capacity",
+                          "capacity, all regions", "used, all regions"}
+    assert lines["capacity, all regions"].last == 170.0
+    assert lines["used, all regions"].last == 35.0
+    assert vcpu.y_max == 170.0 and ram.empty and disk.empty

@@ -41,6 +41,7 @@ def test_size(value, shown):
 
 @pytest.mark.parametrize("value,shown", [
     (None, ""), (0, "0%"), (0.5, "50%"), (1, "100%"), (1.234, "123%"), (0.996, "100%"),
+    (0.0005, "<1%"), (0.004, "<1%"), (0.006, "1%"),
 ])
 def test_percent(value, shown):
     assert render.percent(value) == shown
@@ -219,3 +220,9 @@ def test_same_secret():
     assert same_secret("abc", "abc")
     assert not same_secret("abc", "abd") and not same_secret("", "") and not same_secret("a", "")
     assert not same_secret("é", "abc") and not same_secret("abc", "é")   # no TypeError
+
+
+def test_compact_axis_labels():
+    from albatross.ui.render import compact
+    assert [compact(v) for v in (0, 100, 4000, 799488, 1.5e9)] == ["0", "100", "4k", "799k",
+                                                                    "1.5G"]

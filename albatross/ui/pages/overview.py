@@ -60,6 +60,27 @@ def utilization_charts(capacity: dict, used: dict, start, end) -> list:
     return out
 
 
+def capacity_charts(capacity: dict, used: dict, start, end) -> list:
+    """Per resource class: what is allocated (used) and what can be (capacity), in all
+    regions together, and each region's capacity."""
+    regions = sorted({r for r, _ in capacity})
+    out = []
+    for rc, title in RESOURCES:
+        totals = {"capacity, all regions": {}, "used, all regions": {}}
+        series = []
+        for region in regions:
+            caps = capacity.get((region, rc), [])
+            series.append((f"{region} capacity", caps))
+            for label, points in (("capacity, all regions", caps),
+                                  ("used, all regions", used.get((region, rc), []))):
+                for t, v in points:
+                    totals[label][t] = totals[label].get(t, 0) + v
+        series += [(label, sorted(points.items())) for label, points in totals.items()]
+        out.append(charts.line_chart(f"{title}: capacity and used", series, _epoch(start),
+                                     _epoch(end), _hm(start), _hm(end)))
+    return out
+
+
 def usage_charts(usage: dict, start, end) -> list:
     """A member's view: the project's usage per quota resource, one line per region."""
     by_resource = {}
@@ -122,8 +143,10 @@ def overview(page):
     if isinstance(answers["regions"], ApiError):
         raise answers["regions"]
     if page.is_admin:
-        chart_list = utilization_charts(_by_region(answers["capacity"], "resource"),
-                                        _by_region(answers["used"], "resource"), start, end)
+        capacity = _by_region(answers["capacity"], "resource")
+        used = _by_region(answers["used"], "resource")
+        chart_list = (utilization_charts(capacity, used, start, end)
+                      + capacity_charts(capacity, used, start, end))
     else:
         chart_list = usage_charts(_by_region(answers["usage"], "resource"), start, end)
     summary = answers.get("summary")
