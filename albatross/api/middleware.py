@@ -2,12 +2,12 @@
 limit, and the caller taken from what keystonemiddleware auth_token validated."""
 import json
 import logging
-import uuid
 
 import webob
 import webob.exc
 
 from albatross.exceptions import AlbatrossError, PayloadTooLarge
+from albatross.regions import request_ids
 from albatross.services.caller import Caller
 
 LOG = logging.getLogger(__name__)
@@ -28,7 +28,11 @@ def error_response(status: int, title: str, message: str, field=None, request_id
 
 
 class ErrorsAndRequestIds:
-    """Every answer is JSON, every request has an id, and nothing escapes as a bare 500."""
+    """Every answer is JSON, every request has an id, and nothing escapes as a bare 500.
+
+    As oslo.middleware does: a client's X-OpenStack-Request-ID, if it is a well-formed
+    req-<uuid> (anything else is ignored), is the request's global id; the local id is always
+    new. The global id, else the local one, is what the regions' calls send."""
 
     def __init__(self, app, max_body_bytes: int, path_limits: dict[str, int] | None = None):
         self.app = app
@@ -36,8 +40,17 @@ class ErrorsAndRequestIds:
         self.path_limits = path_limits or {}  # paths that take larger bodies (log batches)
 
     def __call__(self, environ, start_response):
-        request_id = f"req-{uuid.uuid4()}"
+        request_id = request_ids.new()
         environ["openstack.request_id"] = request_id
+        global_id = request_ids.valid(environ.get("HTTP_X_OPENSTACK_REQUEST_ID"))
+        if global_id:
+            environ["openstack.global_request_id"] = global_id
+        else:
+            environ.pop("openstack.global_request_id", None)
+        with request_ids.scope(global_id or request_id):
+            return self._call(environ, start_response, request_id, global_id)
+
+    def _call(self, environ, start_response, request_id, global_id):
 
         def start_with_id(status, headers, exc_info=None):
             headers = [h for h in headers if h[0].lower() != "x-openstack-request-id"]
@@ -67,8 +80,9 @@ class ErrorsAndRequestIds:
             resp = error_response(400, "Bad Request", f"malformed request: {exc}",
                                   request_id=request_id)
         except Exception:
-            LOG.exception("unhandled error in %s %s (%s)", environ.get("REQUEST_METHOD"),
-                          environ.get("PATH_INFO"), request_id)
+            LOG.exception("unhandled error in %s %s (%s%s)", environ.get("REQUEST_METHOD"),
+                          environ.get("PATH_INFO"), request_id,
+                          f", global {global_id}" if global_id else "")
             resp = error_response(500, "Internal Server Error",
                                   "the server failed; the request id is in its log",
                                   request_id=request_id)
@@ -92,7 +106,8 @@ class CallerFromToken:
                 user_id=environ.get("HTTP_X_USER_ID", ""),
                 project_id=environ["HTTP_X_PROJECT_ID"], roles=roles,
                 is_admin=self.enforcer.is_admin(environ),
-                request_id=environ.get("openstack.request_id"))
+                request_id=environ.get("openstack.request_id"),
+                global_request_id=environ.get("openstack.global_request_id"))
         else:
             environ.pop("albatross.caller", None)
         return self.app(environ, start_response)

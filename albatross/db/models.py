@@ -34,6 +34,8 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(32))
     origin: Mapped[str] = mapped_column(String(16), default="api")
     params: Mapped[dict] = mapped_column(JSON, default=dict)
+    # the request that made it; its tasks send it to the regions (NULL: made before 0011)
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow, index=True)
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)

@@ -41,8 +41,11 @@ class TaskExecutor:
             return task, s.get(Job, task.job_id)
 
     def _context(self, claim: Claim, task: Task, job: Job) -> TaskContext:
-        return TaskContext(self.registry, task.resource, task.source_region, task.target_region,
-                           task.force, task.payload or {}, job.project_id, job.user_id, task.id,
+        """Every region call of a task goes through ctx.registry: bound to the job's request
+        id there, each is logged by the region under the request that made the job."""
+        return TaskContext(self.registry.for_request(job.request_id), task.resource,
+                           task.source_region, task.target_region, task.force,
+                           task.payload or {}, job.project_id, job.user_id, task.id,
                            self.store.db_url, self.options,
                            report=lambda result: self.store.progress(claim, result))
 

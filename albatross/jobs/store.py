@@ -12,17 +12,19 @@ from albatross.db.events import Event
 from albatross.db.models import Job, Task, utcnow
 from albatross.events.extract import masked
 from albatross.jobs import states
+from albatross.regions import request_ids
 
 
 UNAUDITED = ("periodic", "auto")  # the service's own routine work
 
 
-def audit_event(job_id, project_id, user_id, kind, origin, params, n_tasks, now) -> Event:
+def audit_event(job_id, project_id, user_id, kind, origin, params, n_tasks, now,
+                request_id=None) -> Event:
     """Who asked for what, kept with the regions' events (the audit trail)."""
     targets = params.get("target_regions") or params.get("regions") or ""
     return Event(time=now, region="albatross", service="albatross", source="audit",
                  event_type=f"albatross.{kind}", project_id=project_id, user_id=user_id,
-                 resource_id=job_id,
+                 resource_id=job_id, request_id=request_id,
                  summary=f"albatross.{kind} {origin} job {job_id} by {user_id} "
                          f"{' '.join(targets) if isinstance(targets, list) else targets}",
                  payload=masked({"job_id": job_id, "kind": kind, "origin": origin,
@@ -51,9 +53,15 @@ class JobStore:
 
     # ---- writing jobs -------------------------------------------------------------------
     def create_job(self, *, project_id, user_id, kind, params, tasks: list[TaskSpec],
-                   origin="api") -> tuple[str, list[str]]:
+                   origin="api", request_id: str | None = None) -> tuple[str, list[str]]:
         """Job and all its tasks in one transaction and one bulk insert, before any dispatch:
-        a lost broker message can delay work but never lose it."""
+        a lost broker message can delay work but never lose it.
+
+        `request_id` (the caller's global_id) is what the tasks' region calls send; without
+        one, the current API request's, else a new one: the service's own jobs (periodic,
+        auto, rollout waves) are followed across the regions like any other."""
+        request_id = (request_ids.valid(request_id) or request_ids.current()
+                      or request_ids.new())
         job_id = str(uuid.uuid4())
         now = utcnow()
         rows = [dict(id=str(uuid.uuid4()), job_id=job_id, seq=i, resource_type=t.resource_type,
@@ -63,13 +71,14 @@ class JobStore:
                      created_at=now) for i, t in enumerate(tasks)]
         with session_scope(self.db_url) as s:
             s.add(Job(id=job_id, project_id=project_id, user_id=user_id, kind=kind,
-                      origin=origin, params=params, created_at=now, updated_at=now))
+                      origin=origin, params=params, request_id=request_id,
+                      created_at=now, updated_at=now))
             s.flush()
             if rows:
                 s.execute(Task.__table__.insert(), rows)
             if origin not in UNAUDITED:
                 s.add(audit_event(job_id, project_id, user_id, kind, origin, params,
-                                  len(rows), now))
+                                  len(rows), now, request_id))
         return job_id, [r["id"] for r in rows]
 
     def retry_failed(self, job_id: str) -> list[str]:

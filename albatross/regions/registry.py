@@ -5,7 +5,10 @@ Two shapes of deployment:
   session (one service token) is shared by one openstacksdk Connection per region;
 - separate clouds, each its own Keystone ([regions] clouds): one session per cloud, and the
   region is known by the cloud's name.
-Connections are made once and reused; every call to several regions runs concurrently."""
+Connections are made once and reused; every call to several regions runs concurrently.
+Calls made for a job or an API request send its request id (request_ids.py)."""
+import collections
+import contextvars
 import logging
 import threading
 import time
@@ -15,6 +18,8 @@ from dataclasses import dataclass, field
 import openstack
 import openstack.config
 from openstack import connection as sdk_connection
+
+from albatross.regions import request_ids
 
 LOG = logging.getLogger(__name__)
 
@@ -29,6 +34,34 @@ class UnknownRegion(LookupError):
         self.known = known
 
 
+def traced_copy(conn: sdk_connection.Connection, request_id: str) -> sdk_connection.Connection:
+    """`conn` sending X-OpenStack-Request-ID: a copy sharing its keystoneauth session (its
+    token, pooled HTTP connections and version discovery cache): about 0.1 ms to make.
+
+    openstacksdk closes a connection's session when the connection object is collected (a
+    weakref finalizer); a copy shares the registry's session, so that would drop the pooled
+    HTTP connections of every region. A copy must never close it: its finalizer goes."""
+    copy = conn.global_request(request_id)
+    finalizer = getattr(copy, "_finalizer", None)
+    if finalizer is not None:
+        finalizer.detach()
+    return copy
+
+
+class RequestRegions:
+    """The registry as one job sees it: the same regions and pool; its connections send the
+    job's request id (also from fan_out's threads, where no request scope is set)."""
+
+    def __init__(self, registry: "RegionRegistry", request_id: str):
+        self._registry, self.request_id = registry, request_id
+
+    def connection(self, name: str, request_id: str | None = None):
+        return self._registry.connection(name, request_id=request_id or self.request_id)
+
+    def __getattr__(self, attr):
+        return getattr(self._registry, attr)
+
+
 @dataclass
 class Region:
     name: str
@@ -39,6 +72,8 @@ class Region:
 
 
 class RegionRegistry:
+    TRACED_CONNECTIONS = 128  # (region, request id) copies kept for reuse, least recent out
+
     def __init__(self, *, cloud: str | None = "albatross", clouds: list[str] | None = None,
                  only: list[str] | None = None, clouds_yaml: str | None = None,
                  max_parallel: int = 16, refresh_seconds: float = 300.0):
@@ -53,6 +88,8 @@ class RegionRegistry:
         self._refresh_seconds = refresh_seconds
         self._sessions: dict[str, object] = {}
         self._connections: dict[str, sdk_connection.Connection] = {}
+        self._traced: collections.OrderedDict[tuple[str, str], sdk_connection.Connection] = \
+            collections.OrderedDict()
         self.pool = ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="region")
 
     @classmethod
@@ -131,9 +168,12 @@ class RegionRegistry:
             raise UnknownRegion(name, list(regions))
         return regions[name]
 
-    def connection(self, name: str) -> sdk_connection.Connection:
-        """The region's reusable openstacksdk connection (service credentials)."""
+    def connection(self, name: str, request_id: str | None = None) -> sdk_connection.Connection:
+        """The region's reusable openstacksdk connection (service credentials). With a request
+        id (given, else the current API request's: request_ids.scope), a copy that sends it as
+        the global request id, kept for reuse per (region, request id)."""
         region = self.get(name)
+        request_id = request_ids.valid(request_id or request_ids.current())
         with self._lock:
             conn = self._connections.get(name)
             if conn is None:
@@ -141,7 +181,21 @@ class RegionRegistry:
                                                  region_name=region.region_name,
                                                  app_name="albatross")
                 self._connections[name] = conn
-            return conn
+            if request_id is None:
+                return conn
+            key = (name, request_id)
+            traced = self._traced.get(key)
+            if traced is None:
+                traced = self._traced[key] = traced_copy(conn, request_id)
+                while len(self._traced) > self.TRACED_CONNECTIONS:
+                    self._traced.popitem(last=False)  # still usable by whoever holds it
+            else:
+                self._traced.move_to_end(key)
+            return traced
+
+    def for_request(self, request_id: str | None):
+        """This registry for a job: its connections send `request_id` (None: as is)."""
+        return RequestRegions(self, request_id) if request_ids.valid(request_id) else self
 
     def project_ids(self) -> list[str]:
         """Every enabled project of the (first) Keystone: quotas apply to all of them."""
@@ -154,7 +208,9 @@ class RegionRegistry:
 
     def fan_out(self, fn, names) -> dict[str, object]:
         """fn(name) for every region at once; the value is the result or the exception."""
-        futures = {n: self.pool.submit(fn, n) for n in names}
+        # each call in the context of the caller (its request id), one copy each: a context
+        # cannot run in two threads at once
+        futures = {n: self.pool.submit(contextvars.copy_context().run, fn, n) for n in names}
         out: dict[str, object] = {}
         for n, fut in futures.items():
             try:

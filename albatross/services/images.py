@@ -99,6 +99,7 @@ def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "a
             images.setdefault(img.id, img)
     job_id, task_ids = rt.store.create_job(
         project_id=caller.project_id, user_id=caller.user_id, kind=kind, origin=origin,
+        request_id=caller.global_id,
         params={"source_region": req.source_region, "target_regions": targets,
                 "images": list(images), "force": req.force, **(params or {})},
         tasks=specs_for(list(images.values()), req.source_region, targets, req.force,

@@ -23,7 +23,7 @@ def task_view(t: Task) -> dict:
 def job_view(job: Job, counts: dict, tasks: list[Task] | None = None) -> dict:
     out = {"id": job.id, "kind": job.kind, "status": states.job_status(counts),
            "project_id": job.project_id, "user_id": job.user_id, "origin": job.origin,
-           "params": job.params, "task_counts": {s: counts.get(s, 0)
+           "request_id": job.request_id, "params": job.params, "task_counts": {s: counts.get(s, 0)
                                                  for s in states.TASK_STATES},
            "created_at": _iso(job.created_at), "updated_at": _iso(job.updated_at)}
     if tasks is not None:

@@ -64,6 +64,7 @@ def request_sync(rt: Runtime, caller: Caller, requests: list[SyncRequest],
         specs.extend(s)
     job_id, task_ids = rt.store.create_job(
         project_id=caller.project_id, user_id=owner, kind="keypair_sync", origin=origin,
+        request_id=caller.global_id,
         params={"syncs": params}, tasks=specs)
     rt.dispatcher.dispatch(task_ids)
     return job_service.get(rt, caller, job_id)

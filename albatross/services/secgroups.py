@@ -74,6 +74,7 @@ def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "a
                        repair=True, propagate_deletes=False)
     job_id, task_ids = rt.store.create_job(
         project_id=project, user_id=caller.user_id, kind="security_group_sync", origin=origin,
+        request_id=caller.global_id,
         params={"source_region": req.source_region, "target_regions": targets,
                 "selector": req.selector.to_dict(),
                 "security_groups": sorted(g.name for g in chosen.groups.values())},

@@ -43,6 +43,7 @@ JOB = {
         "status": {"enum": ["QUEUED", "RUNNING", "SUCCESS", "FAILED"]},
         "project_id": {"type": "string"}, "user_id": {"type": "string"},
         "origin": {"type": "string"}, "params": {"type": "object"},
+        "request_id": NULLABLE_STR,
         "task_counts": {"type": "object",
                         "properties": {s: {"type": "integer"} for s in TASK_STATES}},
         "created_at": TIMESTAMP, "updated_at": TIMESTAMP, "finished_at": TIMESTAMP,

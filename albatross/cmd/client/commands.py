@@ -34,7 +34,7 @@ def show_job(job: dict, fmt: str):
         return
     output.fields({**job, "tasks": _task_summary(job)},
                   ["id", "kind", "status", "tasks", "project_id", "user_id", "origin",
-                   "created_at", "finished_at"])
+                   "request_id", "created_at", "finished_at"])
     rows = [{**t, "action": (t.get("result") or {}).get("action")} for t in job["tasks"]]
     output.table(rows, TASK_COLUMNS, title="Tasks")
 
