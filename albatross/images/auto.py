@@ -78,3 +78,42 @@ def deletions(mapped: list[MappedCopy], present: set[str],
             continue
         out.append(m)
     return out
+
+
+# ---- back-off per (image, target region) ---------------------------------------------------
+# An entry, per region, of an image whose last auto copy failed there:
+# {"failures": n, "retry_at": epoch seconds, "last_error": str, "digest": source digest}.
+MAX_BACKOFF = 24 * 3600.0
+
+
+def retry_delay(failures: int, base: float, cap: float = MAX_BACKOFF) -> float:
+    """base * 2^(failures-1), never more than cap."""
+    return min(float(base) * 2.0 ** min(max(failures, 1) - 1, 64), cap)
+
+
+def record_outcome(entries: dict, outcome: dict, digest: str, now: float, base: float,
+                   cap: float = MAX_BACKOFF) -> dict:
+    """The entries after a finished copy job of the source as it was at `digest`: `outcome` is
+    region -> None (copied) or the error. A success clears the region; a failure counts up
+    (from 1 again if the source has changed since the last failure)."""
+    out = dict(entries)
+    for region, error in outcome.items():
+        if error is None:
+            out.pop(region, None)
+            continue
+        prev = out.get(region)
+        failures = prev["failures"] + 1 if prev and prev.get("digest") == digest else 1
+        out[region] = {"failures": failures, "retry_at": now + retry_delay(failures, base, cap),
+                       "last_error": error, "digest": digest}
+    return out
+
+
+def current(entries: dict, digest: str) -> dict:
+    """The entries that still apply: a changed source clears them all."""
+    return {r: e for r, e in entries.items() if e.get("digest") == digest}
+
+
+def held(entries: dict, digest: str, now: float) -> set[str]:
+    """Regions not due yet for the source at `digest`: failed there for that very source and
+    before their retry_at."""
+    return {r for r, e in current(entries, digest).items() if now < e["retry_at"]}

@@ -4,8 +4,10 @@ The poller (every [sync] audit_check_interval) lists each auto project's images 
 region changed since the last look (Glance's `updated_at=gte:` filter), compares the auto ones
 with their copies and starts image sync jobs (origin "auto"); every
 [image_sync] full_scan_interval it looks at all of them, which also catches up copies whose
-job failed. A Glance notification runs the same decision for one image at once. A lease per
-project keeps a poller on another server and the notification listener from deciding twice."""
+job failed, except where a copy keeps failing: that (image, region) waits out a back-off
+(services/image_backoff.py, images/auto.py) until it succeeds or the source image changes.
+A Glance notification runs the same decision for one image at once. A lease per project keeps
+a poller on another server and the notification listener from deciding twice."""
 import contextlib
 import hashlib
 import json
@@ -21,6 +23,7 @@ from albatross.images import auto
 from albatross.images.meta import ImageState, state_from_raw
 from albatross.images.modes import AUTO, Effective, resolve
 from albatross.regions import images as glance
+from albatross.services import image_backoff
 from albatross.services import images as image_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -96,12 +99,16 @@ def _copies(proj: _Project, source: str, region: str, images: list[ImageState]):
     return copies, {sid: row.target_id for sid, row in rows.items()}
 
 
-def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]]):
-    """Compare the candidates with their targets and start the syncs; returns (job ids,
-    image ids to look at again: deferred, unreadable target, or not started)."""
+def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]],
+         held: dict[str, set[str]] | None = None):
+    """Compare the candidates with their targets and start the syncs, leaving out the
+    backed-off (image, region) pairs in `held`; returns (job ids, image ids to look at again:
+    deferred, unreadable target, or not started, {image id: job id started})."""
     if not items:
-        return [], set()
-    targets = {img.id: proj.targets(eff) for img, eff in items}
+        return [], set(), {}
+    held = held or {}
+    targets = {img.id: tuple(t for t in proj.targets(eff) if t not in held.get(img.id, ()))
+               for img, eff in items}
     copies, refs, unreadable = {}, {}, set()
     for region in sorted({r for ts in targets.values() for r in ts}):
         try:
@@ -117,7 +124,7 @@ def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]])
                                  {r: refs[r] for r in refs}) for img, eff in items]
     orders, deferred = auto.decide(candidates, _busy(proj.rt, proj.project_id))
     again |= set(deferred)
-    started = []
+    started, launched = [], {}
     caller = Caller(user_id="albatross", project_id=proj.project_id)
     for order in orders:
         try:
@@ -125,12 +132,13 @@ def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]])
                 order.source_region, list(order.targets), [order.image_id]), origin="auto",
                 params={"auto": True})
             started.append(job["id"])
+            launched[order.image_id] = job["id"]
             LOG.info("auto: image %s of project %s to %s: job %s", order.image_id,
                      proj.project_id, ", ".join(order.targets), job["id"])
         except Exception as exc:
             LOG.warning("auto: sync of image %s not started: %s", order.image_id, exc)
             again.add(order.image_id)
-    return started, again
+    return started, again, launched
 
 
 def _propagate_deletes(proj: _Project, only: set[str] | None = None) -> int:
@@ -207,44 +215,60 @@ def _poll_project(rt: Runtime, project_id: str, full_scan_interval: float) -> li
     by_source: dict[str, list] = defaultdict(list)
     default_row = proj.settings.default
     marks = dict((default_row.state or {}) if default_row is not None else {})
-    default_raws, since = [], marks.get("since")
+    book = image_backoff.Book(marks)          # failed copies of the default's images
+    book.settle(rt, now, full_scan_interval)
+    default_raws, since, digests, held = [], marks.get("since"), {}, {}
     default_auto = proj.default is not None and proj.default.mode == AUTO
     if default_auto and resolve(None, proj.default).complete:
         full = now - marks.get("full_at", 0) >= full_scan_interval
         source, items, default_raws, since = _default_candidates(proj, marks, full)
         by_source[source] += items
+        digests.update((r["id"], _digest(r)) for r in default_raws)
+        held.update((img.id, book.held(img.id, digests[img.id], now)) for img, _ in items)
         if full:
             marks["full_at"] = now
+            book.keep_only(digests)
+    book.keep_only((set(book.backoff) | set(book.tracked)) - set(proj.settings.images))
     own: dict[str, dict] = defaultdict(dict)
     for image_id, row in proj.settings.images.items():
         setting = proj.effective(image_id)
         if setting.mode == AUTO and setting.complete:
             own[setting.source_region][image_id] = (row, setting)
+    books = {i: image_backoff.Book(rows[i][0].state) for rows in own.values() for i in rows}
+    for own_book in books.values():
+        own_book.settle(rt, now, full_scan_interval)
     own_raws = {}
     for source, rows in own.items():
         for image_id, raw in _by_ids(rt.registry.connection(source), rows).items():
             row, setting = rows[image_id]
-            state = row.state or {}
-            if state.get("seen") != _digest(raw) or \
+            state, digests[image_id] = row.state or {}, _digest(raw)
+            if state.get("seen") != digests[image_id] or \
                     now - state.get("checked_at", 0) >= full_scan_interval:
                 own_raws[image_id] = raw
                 by_source[source].append((state_from_raw(raw), setting))
+                held[image_id] = books[image_id].held(image_id, digests[image_id], now)
     started, again = [], set()
     for source, items in by_source.items():
-        jobs, later = _act(proj, source, items)
+        jobs, later, launched = _act(proj, source, items, held)
         started += jobs
         again |= later
+        for image_id, job_id in launched.items():
+            books.get(image_id, book).track(image_id, job_id, digests[image_id])
     _propagate_deletes(proj)
-    for image_id, raw in own_raws.items():
-        if image_id not in again:
-            store.set_state(proj.settings.images[image_id].id,
-                            {"seen": _digest(raw), "checked_at": now})
+    for rows in own.values():
+        for image_id, (row, _) in rows.items():
+            state = dict(row.state or {})
+            if image_id in own_raws and image_id not in again:
+                state.update(seen=digests[image_id], checked_at=now)
+            state.update(books[image_id].dump())
+            if state != (row.state or {}):
+                store.set_state(row.id, state)
     if default_row is not None:
         edge = [r for r in default_raws if r.get("updated_at") == since]
         marks.update(since=since, pending=sorted(again & {r["id"] for r in default_raws}),
                      seen={r["id"]: _digest(r) for r in edge if r["id"] not in again},
                      last_poll_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
-                     last_error=None,
+                     last_error=None, **book.dump(),
                      recent_jobs=(started + marks.get("recent_jobs", []))[:RECENT_JOBS])
         store.set_state(default_row.id, marks)
     return started
@@ -296,7 +320,10 @@ def handle_event(rt: Runtime, region: str, event_type: str, payload: dict) -> li
         if deleted:
             _propagate_deletes(proj, only={image_id})
             return []
-        return _act(proj, region, [(state_from_raw(raw), setting)])[0]
+        row = proj.settings.images.get(image_id) or proj.settings.default
+        held = image_backoff.Book(row.state if row is not None else None).held(
+            image_id, _digest(raw), time.time())
+        return _act(proj, region, [(state_from_raw(raw), setting)], {image_id: held})[0]
 
 
 def _settled(conn, image_id: str, wait: float) -> dict | None:

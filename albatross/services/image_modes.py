@@ -9,6 +9,7 @@ from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
 from albatross.images import modes
 from albatross.images.meta import ImageState
 from albatross.regions import images as glance
+from albatross.services import image_backoff
 from albatross.services import images as image_service
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
@@ -25,16 +26,23 @@ def _fields(row) -> dict:
             "target_regions": row.target_regions, "propagate_deletes": row.propagate_deletes}
 
 
-def project_view(project_id: str, row) -> dict:
+def project_view(project_id: str, row, image_rows=()) -> dict:
+    """The default setting and what the poller did; `image_rows` (the images' own settings)
+    add their backed-off copies."""
+    backoff = image_backoff.listing([row, *image_rows])
     if row is None:
-        return {"project_id": project_id, "mode": modes.NONE, "source_region": None,
+        view = {"project_id": project_id, "mode": modes.NONE, "source_region": None,
                 "target_regions": None, "propagate_deletes": False, "updated_at": None}
+        if backoff:  # images with an auto setting of their own, polled without a default
+            view["poll"] = {"last_poll_at": None, "last_error": None, "recent_jobs": [],
+                            "backoff": backoff}
+        return view
     state = row.state or {}
     return {"project_id": project_id, **_fields(row),
             "updated_at": job_service._iso(row.updated_at),
             "poll": {"last_poll_at": state.get("last_poll_at"),
                      "last_error": state.get("last_error"),
-                     "recent_jobs": state.get("recent_jobs", [])}}
+                     "recent_jobs": state.get("recent_jobs", []), "backoff": backoff}}
 
 
 def _check(rt: Runtime, mode: str, body: dict, effective: modes.Effective) -> None:
@@ -69,7 +77,8 @@ def _put(rt: Runtime, project_id: str, image_id: str, body: dict):
 
 # ---- the project default -------------------------------------------------------------------
 def get_project(rt: Runtime, project_id: str) -> dict:
-    return project_view(project_id, _store(rt).get(project_id))
+    settings = _store(rt).project(project_id)
+    return project_view(project_id, settings.default, settings.images.values())
 
 
 def put_project(rt: Runtime, project_id: str, body: dict) -> dict:

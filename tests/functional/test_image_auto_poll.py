@@ -124,3 +124,109 @@ def test_busy_reads_unfinished_image_jobs_only(api, cloud):
     claim = api.rt.store.claim("w", 30, task_id=api.rt.store.get_job(job)[1][0].id)[0]
     api.rt.store.finish(claim, "SUCCESS")
     assert image_auto._busy(api.rt, "p") == set()
+
+
+def test_a_copy_that_keeps_failing_backs_off_until_it_succeeds_or_the_source_changes(
+        api, cloud, monkeypatch):
+    rt, src = api.rt, cloud.glance["R1"]
+    store = SettingStore(rt.store.db_url)
+    store.put("p", "", mode="auto", source_region="R1", target_regions=["R2"],
+              propagate_deletes=False)
+    src.by_id["a"] = raw("a", "2030-01-01T00:00:00Z")
+    jobs = []
+
+    def request_sync(rt, caller, req, **kwargs):  # a real task per target, left to the test
+        cloud.orders.append((req.images[0], tuple(req.target_regions), kwargs["origin"]))
+        jobs.append(rt.store.create_job(
+            project_id=caller.project_id, user_id=caller.user_id, kind=image_service.KIND,
+            origin="auto", params={"images": req.images},
+            tasks=[TaskSpec("image", req.images[0], "R1", t) for t in req.target_regions])[0])
+        return {"id": jobs[-1]}
+
+    def finish(status, error=None):
+        task = rt.store.get_job(jobs[-1])[1][0]
+        rt.store.finish(rt.store.claim("w", 30, task_id=task.id)[0], status, error=error)
+
+    def full_poll(time_passes=False):
+        state = store.get("p").state
+        for entries in state.get("backoff", {}).values():
+            for e in entries.values():
+                e["retry_at"] -= 10 ** 6 if time_passes else 0
+        store.set_state(store.get("p").id, {**state, "full_at": 0})
+        image_auto.poll_auto(rt)
+        return store.get("p").state
+
+    monkeypatch.setattr(image_service, "request_sync", request_sync)
+    image_auto.poll_auto(rt)
+    assert len(cloud.orders) == 1
+    finish("FAILED", "image quota exceeded in R2")
+    state = full_poll()
+    assert len(cloud.orders) == 1  # backed off: the full scan leaves a[R2] alone
+    entry = state["backoff"]["a"]["R2"]
+    assert entry["failures"] == 1 and entry["last_error"] == "image quota exceeded in R2"
+    assert 590 <= entry["retry_at"] - state["full_at"] <= 600
+    full_poll()
+    assert len(cloud.orders) == 1
+
+    me = api.identity(project_id="p")
+    view = api.request("GET", "/v1/projects/p/image-sync", who=me)
+    assert view.status_int == 200, view.body
+    [shown] = view.json["image_sync"]["poll"]["backoff"]
+    assert {k: shown[k] for k in ("image_id", "region", "failures", "last_error")} == \
+        {"image_id": "a", "region": "R2", "failures": 1,
+         "last_error": "image quota exceeded in R2"}
+
+    full_poll(time_passes=True)  # retry_at passed: one more try, which fails again
+    assert len(cloud.orders) == 2
+    finish("FAILED", "still over quota")
+    state = full_poll()
+    entry = state["backoff"]["a"]["R2"]
+    assert entry["failures"] == 2 and 1190 <= entry["retry_at"] - state["full_at"] <= 1200
+    assert len(cloud.orders) == 2
+
+    src.by_id["a"] = raw("a", "2030-01-01T00:00:09Z", build="2")  # a new source: due at once
+    image_auto.poll_auto(rt)
+    assert len(cloud.orders) == 3 and store.get("p").state["backoff"] == {}
+    finish("FAILED", "over quota")
+    assert full_poll()["backoff"]["a"]["R2"]["failures"] == 1  # counts from 1 again
+    full_poll(time_passes=True)
+    assert len(cloud.orders) == 4
+    cloud.glance["R2"].by_id["a"] = {**src.by_id["a"], "albatross_source_id": "a"}
+    finish("SUCCESS")
+    state = full_poll()
+    assert state["backoff"] == {} and state["tracked"] == {} and len(cloud.orders) == 4
+
+
+def test_an_images_own_setting_backs_off_too_and_the_view_shows_it(api, cloud, monkeypatch):
+    rt, src = api.rt, cloud.glance["R1"]
+    store = SettingStore(rt.store.db_url)
+    store.put("p", "x", mode="auto", source_region="R1", target_regions=["R2"],
+              propagate_deletes=False)
+    src.by_id["x"] = raw("x", "2030-01-01T00:00:00Z")
+    jobs = []
+
+    def request_sync(rt, caller, req, **kwargs):
+        cloud.orders.append(req.images[0])
+        jobs.append(rt.store.create_job(
+            project_id=caller.project_id, user_id=caller.user_id, kind=image_service.KIND,
+            origin="auto", params={"images": req.images},
+            tasks=[TaskSpec("image", "x", "R1", "R2")])[0])
+        return {"id": jobs[-1]}
+
+    monkeypatch.setattr(image_service, "request_sync", request_sync)
+    image_auto.poll_auto(rt)
+    task = rt.store.get_job(jobs[-1])[1][0]
+    rt.store.finish(rt.store.claim("w", 30, task_id=task.id)[0], "FAILED", error="bad disk")
+    for _ in range(3):  # every look is a full one for this image: still nothing new
+        row = store.get("p", "x")
+        store.set_state(row.id, {**row.state, "checked_at": 0})
+        image_auto.poll_auto(rt)
+    assert cloud.orders == ["x"]
+    assert store.get("p", "x").state["backoff"]["x"]["R2"]["failures"] == 1
+    view = api.request("GET", "/v1/projects/p/image-sync", who=api.identity(project_id="p"))
+    assert view.status_int == 200, view.body
+    assert [(b["image_id"], b["region"], b["failures"], b["last_error"])
+            for b in view.json["image_sync"]["poll"]["backoff"]] == [("x", "R2", 1, "bad disk")]
+    src.by_id["x"] = raw("x", "2030-01-01T00:00:01Z", name="x2")  # changed: due at once
+    image_auto.poll_auto(rt)
+    assert cloud.orders == ["x", "x"] and store.get("p", "x").state["backoff"] == {}

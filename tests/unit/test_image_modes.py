@@ -154,6 +154,51 @@ def test_only_copies_albatross_made_of_deleted_auto_images_go(mapped, present, s
             assert m in gone
 
 
+# ---- back-off per (image, region) ----------------------------------------------------------
+BASE = st.floats(1, 10_000)
+FAILURES = st.integers(1, 200)
+TIMES = st.floats(0, 4e9)
+
+
+@given(FAILURES, BASE)
+def test_the_delay_doubles_and_never_exceeds_the_cap(failures, base):
+    delay = auto.retry_delay(failures, base)
+    assert 0 < delay <= auto.MAX_BACKOFF
+    assert delay == min(base * 2 ** (failures - 1), auto.MAX_BACKOFF)
+    assert auto.retry_delay(failures + 1, base) >= delay
+
+
+@given(st.lists(st.tuples(st.sampled_from(REGIONS), st.one_of(st.none(), st.just("quota")),
+                          st.sampled_from(("d1", "d2")), st.floats(0, 1e6)), max_size=8),
+       BASE, TIMES, st.sampled_from(("d1", "d2", "d3")))
+def test_never_due_before_retry_at_and_a_changed_source_is_always_due(events, base, now,
+                                                                      digest):
+    entries = {}
+    for region, error, at, when in events:
+        entries = auto.record_outcome(entries, {region: error}, at, when, base)
+    held = auto.held(entries, digest, now)
+    for region, e in entries.items():
+        assert e["failures"] >= 1 and e["retry_at"] - auto.MAX_BACKOFF <= max(
+            w for *_, w in events)
+        if e["digest"] != digest:
+            assert region not in held  # a changed source image is always due
+        else:
+            assert (region in held) == (now < e["retry_at"])
+    assert set(held) <= set(entries)
+
+
+def test_failures_count_up_and_a_success_or_a_new_source_starts_over():
+    e = auto.record_outcome({}, {"R2": "quota", "R3": None}, "d1", 0, 600)
+    assert e == {"R2": {"failures": 1, "retry_at": 600, "last_error": "quota", "digest": "d1"}}
+    e = auto.record_outcome(e, {"R2": "quota"}, "d1", 700, 600)
+    assert (e["R2"]["failures"], e["R2"]["retry_at"]) == (2, 700 + 1200)
+    assert auto.held(e, "d1", 1899) == {"R2"} and auto.held(e, "d1", 1900) == set()
+    assert auto.held(e, "d2", 0) == set() and auto.current(e, "d2") == {}
+    assert auto.record_outcome(e, {"R2": "disk"}, "d2", 0, 600)["R2"]["failures"] == 1
+    assert auto.record_outcome(e, {"R2": None}, "d1", 0, 600) == {}
+    assert auto.retry_delay(30, 600) == auto.MAX_BACKOFF
+
+
 # ---- [image_sync] notification_urls ---------------------------------------------------------
 def test_region_urls_keep_commas_inside_a_url():
     parse = RegionUrls()

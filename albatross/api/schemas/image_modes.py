@@ -38,7 +38,21 @@ PROJECT_SETTING = {
         "properties": {**_COMMON, "poll": {
             "type": "object", "description": "What the auto poller last did.",
             "properties": {"last_poll_at": NULLABLE_STR, "last_error": NULLABLE_STR,
-                           "recent_jobs": {"type": "array", "items": {"type": "string"}}}}}}},
+                           "recent_jobs": {"type": "array", "items": {"type": "string"}},
+                           "backoff": {
+                               "type": "array",
+                               "description": "(image, target region) pairs whose auto copy "
+                                              "keeps failing: left alone until retry_at, or "
+                                              "until the source image changes.",
+                               "items": {"type": "object",
+                                         "required": ["image_id", "region", "failures",
+                                                      "retry_at"],
+                                         "properties": {
+                                             "image_id": {"type": "string"},
+                                             "region": {"type": "string"},
+                                             "failures": {"type": "integer", "minimum": 1},
+                                             "retry_at": {"type": "string"},
+                                             "last_error": NULLABLE_STR}}}}}}}},
 }
 
 IMAGE_SETTING = {
