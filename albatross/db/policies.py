@@ -76,8 +76,8 @@ def record_unreachable(db_url: str, *, project_id: str, policy_id: str | None, t
 
 
 def list_drift(db_url: str, *, project_id: str | None, policy_id: str | None = None,
-               region: str | None = None, limit: int = 100,
-               marker: int | None = None) -> list[DriftEvent]:
+               region: str | None = None, resource_types: list[str] | None = None,
+               limit: int = 100, marker: int | None = None) -> list[DriftEvent]:
     """Newest first."""
     with session_scope(db_url) as s:
         q = select(DriftEvent).order_by(DriftEvent.id.desc())
@@ -87,6 +87,8 @@ def list_drift(db_url: str, *, project_id: str | None, policy_id: str | None = N
             q = q.where(DriftEvent.policy_id == policy_id)
         if region is not None:
             q = q.where(DriftEvent.region == region)
+        if resource_types:
+            q = q.where(DriftEvent.resource_type.in_(resource_types))
         if marker is not None:
             q = q.where(DriftEvent.id < marker)
         return list(s.scalars(q.limit(limit)))

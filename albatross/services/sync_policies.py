@@ -179,11 +179,13 @@ def drift_view(e) -> dict:
             "repaired": e.repaired, "created_at": _iso(e.created_at)}
 
 
-def drift(rt: Runtime, caller: Caller, *, policy_id=None, region=None, limit=100,
-          marker=None, all_projects=False) -> list[dict]:
+def drift(rt: Runtime, caller: Caller, *, policy_id=None, region=None, resource_type=None,
+          limit=100, marker=None, all_projects=False) -> list[dict]:
     if policy_id is not None:
         _load(rt, caller, policy_id)
     project = None if (all_projects and caller.is_admin) else caller.project_id
+    types = resource_type.split(",") if resource_type else None
     return [drift_view(e) for e in list_drift(rt.store.db_url, project_id=project,
                                               policy_id=policy_id, region=region,
-                                              limit=limit, marker=marker)]
+                                              resource_types=types, limit=limit,
+                                              marker=marker)]

@@ -21,10 +21,10 @@ def make_policy(api, who, name="p") -> str:
         repair=True, interval=600, enabled=True).id
 
 
-def make_drift(api, who, policy_id, region="RegionTwo"):
+def make_drift(api, who, policy_id, region="RegionTwo", resource_type="security_group"):
     with session_scope(api.rt.store.db_url) as s:
         s.add(DriftEvent(project_id=who.project_id, policy_id=policy_id, region=region,
-                         resource_type="security_group", resource="web", kind="extra",
+                         resource_type=resource_type, resource="web", kind="extra",
                          detail="ingress IPv4 tcp 22-22 0.0.0.0/0", repaired=True))
 
 
@@ -46,6 +46,25 @@ def test_another_project_neither_sees_nor_touches_a_policy(api):
     [event] = api.request("GET", "/v1/drift", who=owner).json["drift"]
     assert event["kind"] == "extra" and event["policy_id"] == policy_id
     assert api.request("GET", f"/v1/sync-policies/{policy_id}", who=owner).status_int == 200
+
+
+def test_drift_filtered_by_resource_type(api):
+    owner = api.identity()
+    policy_id = make_policy(api, owner)
+    for resource_type in ("keypair", "security_group", "rule", "keypair"):
+        make_drift(api, owner, policy_id, resource_type=resource_type)
+
+    def types(query):
+        resp = api.request("GET", f"/v1/drift?{query}", who=owner)
+        assert resp.status_int == 200, resp.text
+        return [d["resource_type"] for d in resp.json["drift"]]
+    assert types("resource_type=keypair") == ["keypair", "keypair"]
+    assert types("resource_type=security_group,rule") == ["rule", "security_group"]
+    assert types("resource_type=keypair&limit=1") == ["keypair"]
+    assert len(types("")) == 4
+    for bad in ("Keypair", "keypair,", "key%20pair", "x" * 40):
+        resp = api.request("GET", f"/v1/drift?resource_type={bad}", who=owner)
+        assert resp.status_int == 400 and error(resp)["field"] == "resource_type", bad
 
 
 def test_reader_reads_but_cannot_change_policies(api):

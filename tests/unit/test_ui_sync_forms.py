@@ -69,56 +69,6 @@ def test_policy_body():
     assert body["interval"] == "soon"  # not a number: the API's 400 names `interval`
 
 
-def _drift(n, types):
-    """n rows, newest (largest id) first, resource types cycling through `types`."""
-    return [{"id": n - i, "resource_type": types[i % len(types)]} for i in range(n)]
-
-
-def _fetcher(rows, chunk):
-    calls = []
-
-    def fetch(marker):
-        calls.append(marker)
-        older = [r for r in rows if marker is None or r["id"] < int(marker)]
-        return older[:chunk]
-    return fetch, calls
-
-
-def test_drift_page_filters_by_type_and_gives_the_next_marker():
-    rows = _drift(30, ["keypair", "security_group", "rule"])
-    fetch, calls = _fetcher(rows, chunk=6)
-    page, marker = sync.drift_page(fetch, {"keypair"}, size=3, chunk=6)
-    assert [r["id"] for r in page] == [30, 27, 24]
-    assert marker == 24
-    page2, marker2 = sync.drift_page(fetch, {"keypair"}, size=3, marker=marker, chunk=6)
-    assert [r["id"] for r in page2] == [21, 18, 15]
-    assert calls[0] is None and calls[-1] is not None
-
-
-def test_drift_page_ends_when_the_api_has_no_more():
-    rows = _drift(7, ["keypair", "rule"])
-    fetch, _ = _fetcher(rows, chunk=5)
-    page, marker = sync.drift_page(fetch, SECGROUPS.drift_types, size=10, chunk=5)
-    assert [r["id"] for r in page] == [6, 4, 2]
-    assert marker is None
-
-
-def test_drift_page_stops_after_scan_reads_with_a_short_page_and_a_marker():
-    rows = _drift(100, ["security_group"] * 9 + ["keypair"])
-    fetch, calls = _fetcher(rows, chunk=10)
-    page, marker = sync.drift_page(fetch, {"keypair"}, size=5, chunk=10, scan=2)
-    assert len(calls) == 2
-    assert [r["id"] for r in page] == [91, 81]
-    assert marker == 81  # the last row read: the next page goes on from there
-
-
-def test_drift_page_exact_fit_has_no_next_page():
-    rows = _drift(4, ["keypair"])
-    fetch, _ = _fetcher(rows, chunk=10)
-    page, marker = sync.drift_page(fetch, {"keypair"}, size=4, chunk=10)
-    assert len(page) == 4 and marker is None
-
-
 def test_limits_body():
     form = {"limit_cores": "8", "limit_ram": "", "limit_instances": "-1",
             "soft_pct_cores": "75", "soft_abs_ram": "1000", "soft_pct_ram": "12.5",

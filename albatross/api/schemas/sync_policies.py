@@ -65,6 +65,10 @@ DRIFT_LIST = {"type": "object", "required": ["drift"],
 DRIFT_QUERY = {
     "policy_id": {"type": "string", "maxLength": 36},
     "region": REGION,
+    "resource_type": {"type": "string", "maxLength": 200,
+                      "pattern": "^[a-z_]{1,32}(,[a-z_]{1,32}){0,5}$",
+                      "description": "Only drift of these resource types (comma-separated), "
+                                     "e.g. keypair or security_group,rule,address_group."},
     "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
     "marker": {"type": "integer", "minimum": 1, "maximum": 2 ** 53},
     "all_projects": {"type": "boolean", "default": False},

@@ -10,8 +10,6 @@ from albatross.ui.backend import ApiError, query_string
 
 # an action the API refused: a 400/409 names the field; a 404 here names a missing input (a
 # keypair not in the source region, a policy deleted meanwhile), not a missing page
-SCAN_PAGES = 5       # API pages of drift read at most to fill one page of one resource type
-DRIFT_CHUNK = 200    # rows per API read of drift (the API mixes every resource type)
 
 
 @dataclass(frozen=True)
@@ -92,24 +90,6 @@ def policy_body(kind: Kind, form: dict) -> dict:
     return body
 
 
-def drift_page(fetch, types, size: int, marker=None, chunk: int = DRIFT_CHUNK,
-               scan: int = SCAN_PAGES):
-    """One page of drift rows of `types`, newest first, and the marker of the next page
-    (None at the end). `fetch(marker)` reads up to `chunk` rows of every type from the API
-    (which cannot filter by type); at most `scan` reads make one page, so a page may come
-    out short and still have a next one."""
-    rows, cursor = [], marker
-    for _ in range(scan):
-        batch = fetch(cursor)
-        rows += [d for d in batch if d["resource_type"] in types]
-        if len(rows) > size:
-            return rows[:size], rows[size - 1]["id"]
-        if len(batch) < chunk:
-            return rows, None
-        cursor = batch[-1]["id"]
-    return rows, cursor
-
-
 def _form(page) -> dict:
     return {k: (page.form_list(k) if k == "target" else page.form(k))
             for k in page.req.POST.keys()}
@@ -140,15 +120,16 @@ def show(kind: Kind):
             policies = [p for p in policies["policies"]
                         if p["resource_type"] == kind.resource_type]
         query = {"region": filters["region"] or None,
-                 "all_projects": "true" if filters["all_projects"] else None}
+                 "all_projects": "true" if filters["all_projects"] else None,
+                 "resource_type": ",".join(sorted(kind.drift_types))}
         try:
-            drift, next_marker = drift_page(
-                lambda m: page.api.get("/v1/drift", limit=DRIFT_CHUNK, marker=m,
-                                       **query)["drift"],
-                kind.drift_types, size, marker or None)
+            drift = page.api.get("/v1/drift", limit=size + 1, marker=marker or None,
+                                 **query)["drift"]
             drift_error = None
         except ApiError as exc:
-            drift, next_marker, drift_error = [], None, exc.message
+            drift, drift_error = [], exc.message
+        next_marker = drift[size - 1]["id"] if len(drift) > size else None
+        drift = drift[:size]
         base = f"{PREFIX}/{kind.slug}"
         next_url = (base + query_string({**filters, "marker": next_marker}) + "#drift"
                     if next_marker else None)
