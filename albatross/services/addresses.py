@@ -28,16 +28,19 @@ def _iso(dt):
     return dt.isoformat(timespec="seconds") + "Z" if dt else None
 
 
-def refresh(rt: Runtime, project_id: str, *, incremental: bool = False) -> dict[str, str]:
+def refresh(rt: Runtime, project_id: str, *, incremental: bool = False,
+            read: dict | None = None) -> dict[str, str]:
     """Read the project's objects from every region at once and store them; returns
     region -> "ok" or why it failed (a failed region keeps its last rows and their seen_at).
+    `read`, if given, gets each answering region's inventory as read (what this call saw,
+    whatever other refreshes store meanwhile).
     Incremental reads only what changed since the last read (Neutron's changed_since) and
     cannot see deletions: a full read every [addresses] full_refresh_every reads does."""
     store = AddressStore(rt.store.db_url)
     last = {r.region: r for r in store.refreshes(project_id)}
     names = region_service.region_names(rt)
 
-    def read(region):
+    def read_region(region):
         conn = rt.registry.connection(region)
         state = last.get(region)
         since = state.incremental_at if (incremental and state and state.full_at) else None
@@ -47,7 +50,7 @@ def refresh(rt: Runtime, project_id: str, *, incremental: bool = False) -> dict[
         return False, neutron.read_inventory(conn, region, project_id, stamp)
 
     out = {}
-    for region, result in rt.registry.fan_out(read, names).items():
+    for region, result in rt.registry.fan_out(read_region, names).items():
         if isinstance(result, Exception):
             message = f"{type(result).__name__}: {result}"[:500]
             store.failed(project_id, region, message)
@@ -56,6 +59,8 @@ def refresh(rt: Runtime, project_id: str, *, incremental: bool = False) -> dict[
             full, inventory = result
             store.replace(project_id, region, inventory, full=full)
             out[region] = "ok"
+            if read is not None:
+                read[region] = inventory
     return out
 
 
@@ -229,14 +234,20 @@ def allocate(rt: Runtime, project_id: str, *, region: str, network_id: str, pref
                                   field="project_id")
     try:
         group = conflicts.group_of(network_id, project_id, plan.groups)
-        live = refresh(rt, project_id)
+        # reservations first, then Neutron: an allocation that settles (its reservation
+        # ends) between the two reads has created its subnet before this live read starts.
+        # The used space is what this call read, not the stored inventory, which another
+        # refresh running meanwhile may replace with an older snapshot.
+        reserved = [a.cidr for a in store.reserved(project_id)]
+        seen: dict[str, dict] = {}
+        live = refresh(rt, project_id, read=seen)
         down = [r for r, state in live.items() if state != "ok"]
         if down:
             raise UpstreamUnavailable(f"cannot check the address space of {', '.join(down)}: "
                                       "allocation needs every region", field="region")
-        subnets = [s for s, _ in store.load(project_id, ["subnet"])["subnet"]
+        subnets = [s for inventory in seen.values() for s in inventory["subnets"]
                    if conflicts.group_of(s.network_id, s.project_id, plan.groups) == group]
-        used = [s.cidr for s in subnets] + [a.cidr for a in store.reserved(project_id)]
+        used = [s.cidr for s in subnets] + reserved
         try:
             cidr = allocator.next_free_cidr(plan.supernets, prefixlen, used, ip_version)
         except allocator.PlanFull as exc:
