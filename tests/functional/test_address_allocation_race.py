@@ -4,6 +4,8 @@ periodic one, or the incremental read after a concurrent allocation) cannot make
 a CIDR that Neutron already has."""
 from types import SimpleNamespace
 
+import pytest
+
 from albatross.addresses.model import Subnet
 from albatross.db.addresses import AddressStore
 from albatross.services import addresses as address_service
@@ -36,28 +38,33 @@ def inventory(conn, region, project_id, changed_since=None):
     return {"subnets": subnets, "ports": [], "floating_ips": [], "router_gateways": []}
 
 
-def test_a_stale_snapshot_stored_meanwhile_does_not_hide_a_used_cidr(api, monkeypatch):
-    rt, regions = api.rt, Regions()
-    monkeypatch.setattr(rt, "registry", regions)
+@pytest.fixture
+def setup(api, monkeypatch):
+    """(runtime, regions, store) with the plan 10.70.0.0/16 for project p."""
+    regions = Regions()
+    monkeypatch.setattr(api.rt, "registry", regions)
     monkeypatch.setattr(address_service.neutron, "read_inventory", inventory)
-    store = AddressStore(rt.store.db_url)
+    store = AddressStore(api.rt.store.db_url)
     store.set_plan("p", ["10.70.0.0/16"], {})
+    return api.rt, regions, store
+
+
+def allocate(rt):
+    return address_service.allocate(rt, "p", region="R2", network_id="net-2", prefixlen=24,
+                                    ip_version=4, name=None)
+
+
+def test_a_stale_snapshot_stored_meanwhile_does_not_hide_a_used_cidr(setup, monkeypatch):
+    rt, regions, _store = setup
     # another refresh, started before 10.70.0.0/24 existed, stores its empty snapshot right
     # after ours: the stored inventory no longer shows the subnet
     monkeypatch.setattr(AddressStore, "replace", lambda self, *a, **kw: None)
-    got = address_service.allocate(rt, "p", region="R2", network_id="net-2", prefixlen=24,
-                                   ip_version=4, name=None)
+    got = allocate(rt)
     assert got["cidr"] == "10.70.1.0/24" and regions.created == ["10.70.1.0/24"]
 
 
-def test_a_reservation_read_before_the_live_read_counts(api, monkeypatch):
-    rt, regions = api.rt, Regions()
-    monkeypatch.setattr(rt, "registry", regions)
-    monkeypatch.setattr(address_service.neutron, "read_inventory", inventory)
-    store = AddressStore(rt.store.db_url)
-    store.set_plan("p", ["10.70.0.0/16"], {})
+def test_a_reservation_read_before_the_live_read_counts(setup):
+    rt, _regions, store = setup
     store.reserve(project_id="p", region="R1", network_id="net-1", cidr="10.70.1.0/24",
                   ip_version=4)      # another allocation is creating its subnet right now
-    got = address_service.allocate(rt, "p", region="R2", network_id="net-2", prefixlen=24,
-                                   ip_version=4, name=None)
-    assert got["cidr"] == "10.70.2.0/24"
+    assert allocate(rt)["cidr"] == "10.70.2.0/24"
