@@ -15,7 +15,6 @@ worst case).
 Brings the dev cloud up to 4 regions if it has fewer (`DevCloud(regions=4).up()`: only adds)."""
 import argparse
 import re
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -23,24 +22,18 @@ from pathlib import Path
 import requests
 
 from albatross.devcloud import DevCloud
-from bench.quota_view import p90
-from tests.integration.server import Server, db_upgrade, free_port, write_config
+from bench import quota_view
+from tests.integration.server import Server
 
 COUNTS = (1, 4)
 
 
 def start_server(info: dict, tmp: Path, regions: list[str], health_cache: float) -> Server:
-    n, port = len(regions), free_port()
-    name = f"r{n}-h{health_cache:g}"
-    config = write_config(tmp / f"{name}.conf", db_url=f"sqlite:///{tmp}/{name}.sqlite",
-                          port=port, clouds_yaml=info["clouds_yaml"],
-                          auth_url=info["auth_url"], password=info["password"],
-                          extra={"regions": {"only": ",".join(regions),
-                                             "health_cache_seconds": health_cache,
-                                             "health_stale_seconds": health_cache and 60},
-                                 "indicators": {"collect_interval": 5}})
-    db_upgrade(config)
-    return Server(config, port, tmp / f"{name}.log").start()
+    return quota_view.start_server(
+        info, tmp, regions, name=f"r{len(regions)}-h{health_cache:g}",
+        extra={"regions": {"health_cache_seconds": health_cache,
+                           "health_stale_seconds": health_cache and 60},
+               "indicators": {"collect_interval": 5}})
 
 
 def login(base_url: str, password: str) -> requests.Session:
@@ -92,14 +85,9 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="albatross-bench-ui-"))
     for health_cache in (10.0, 0.0):
         times = measure(info, tmp, regions, health_cache, args.rounds)
-        base = statistics.median(times[1])
         print(f"GET /ui/ as admin, health_cache_seconds={health_cache:g}, "
               f"rounds={args.rounds} (after 3 warm-up loads)")
-        print(f"{'regions':>7} {'median':>9} {'p90':>9} {'min':>9}  ratio to 1 region")
-        for n in COUNTS:
-            med = statistics.median(times[n])
-            print(f"{n:>7} {med * 1000:7.1f}ms {p90(times[n]) * 1000:7.1f}ms "
-                  f"{min(times[n]) * 1000:7.1f}ms  {med / base:5.2f}  (target: <= 1.50)")
+        quota_view.print_ratios(times, lambda n: "(target: <= 1.50)")
 
 
 if __name__ == "__main__":

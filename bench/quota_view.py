@@ -23,15 +23,19 @@ from tests.integration.server import Server, db_upgrade, free_port, write_config
 COUNTS = (1, 2, 4)
 
 
-def start_server(info: dict, tmp: Path, regions: list[str]) -> Server:
-    """An `albatross serve` that manages only `regions` (its own SQLite, its own port)."""
-    n, port = len(regions), free_port()
-    config = write_config(tmp / f"r{n}.conf", db_url=f"sqlite:///{tmp}/r{n}.sqlite", port=port,
-                          clouds_yaml=info["clouds_yaml"], auth_url=info["auth_url"],
-                          password=info["password"],
-                          extra={"regions": {"only": ",".join(regions)}})
+def start_server(info: dict, tmp: Path, regions: list[str], name: str | None = None,
+                 extra: dict | None = None) -> Server:
+    """An `albatross serve` that manages only `regions` (its own SQLite, its own port);
+    `extra`: more config sections, merged with [regions]."""
+    name, port = name or f"r{len(regions)}", free_port()
+    sections = dict(extra or {})
+    sections["regions"] = {"only": ",".join(regions), **sections.get("regions", {})}
+    config = write_config(tmp / f"{name}.conf", db_url=f"sqlite:///{tmp}/{name}.sqlite",
+                          port=port, clouds_yaml=info["clouds_yaml"],
+                          auth_url=info["auth_url"], password=info["password"],
+                          extra=sections)
     db_upgrade(config)
-    return Server(config, port, tmp / f"r{n}.log").start()
+    return Server(config, port, tmp / f"{name}.log").start()
 
 
 def timed_view(user: User, base_url: str, nregions: int) -> float:
@@ -48,6 +52,17 @@ def timed_view(user: User, base_url: str, nregions: int) -> float:
 
 def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+
+def print_ratios(times: dict[int, list[float]], note) -> None:
+    """Median, p90 and min per region count, and the median's ratio to 1 region;
+    `note(n)`: what the ratio is measured against."""
+    base = statistics.median(times[1])
+    print(f"{'regions':>7} {'median':>9} {'p90':>9} {'min':>9}  ratio to 1 region")
+    for n, values in times.items():
+        med = statistics.median(values)
+        print(f"{n:>7} {med * 1000:7.1f}ms {p90(values) * 1000:7.1f}ms "
+              f"{min(values) * 1000:7.1f}ms  {med / base:5.2f}  {note(n)}")
 
 
 def main():
@@ -69,14 +84,8 @@ def main():
         for _ in range(args.rounds):
             for n, server in servers.items():
                 times[n].append(timed_view(demo, server.url, n))
-        base = statistics.median(times[1])
         print(f"GET /v1/projects/<demo>/quotas, rounds={args.rounds} (after 2 warm-up calls)")
-        print(f"{'regions':>7} {'median':>9} {'p90':>9} {'min':>9}  ratio to 1 region")
-        for n in COUNTS:
-            med = statistics.median(times[n])
-            print(f"{n:>7} {med * 1000:7.1f}ms {p90(times[n]) * 1000:7.1f}ms "
-                  f"{min(times[n]) * 1000:7.1f}ms  {med / base:5.2f}"
-                  f"  (1.00 = perfect fan-out, {n:.2f} = serial)")
+        print_ratios(times, lambda n: f"(1.00 = perfect fan-out, {n:.2f} = serial)")
     finally:
         for server in servers.values():
             server.stop()
