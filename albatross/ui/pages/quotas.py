@@ -126,8 +126,8 @@ def set_limits(page):
     form = {k: page.form(k) for k in page.req.POST.keys()}
     body = limits_body(form, resources)
     return page.act(_back(page, project),
-                lambda: page.api.put(f"/v1/projects/{quote(project, safe='')}/quotas", body),
-                f"Quotas of {project} saved; the regions are being rebalanced.")
+                    lambda: page.api.put(f"/v1/projects/{quote(project, safe='')}/quotas", body),
+                    f"Quotas of {project} saved; the regions are being rebalanced.")
 
 
 def drop_limits(page):
@@ -135,17 +135,17 @@ def drop_limits(page):
     chosen = page.form_list("drop")
     what = ", ".join(chosen) if chosen else "all its own limits"
     return page.act(_back(page, project),
-                lambda: page.api.delete(f"/v1/projects/{quote(project, safe='')}/quotas",
-                                        resource=chosen or None),
-                f"Project {project} dropped {what}; it follows its class again.",
-                job_page=False)
+                    lambda: page.api.delete(f"/v1/projects/{quote(project, safe='')}/quotas",
+                                            resource=chosen or None),
+                    f"Project {project} dropped {what}; it follows its class again.",
+                    job_page=False)
 
 
 def sync_quotas(page):
     project = _project(page, page.form)
     return page.act(_back(page, project),
-                lambda: page.api.post(f"/v1/projects/{quote(project, safe='')}/quotas/sync"),
-                f"Rebalance of {project} started.")
+                    lambda: page.api.post(f"/v1/projects/{quote(project, safe='')}/quotas/sync"),
+                    f"Rebalance of {project} started.")
 
 
 def show_class(page):
@@ -160,8 +160,8 @@ def save_class(page):
     form = {k: page.form(k) for k in page.req.POST.keys()}
     body = class_body(form, page.form_list("resource"))
     return page.act(back,
-                lambda: page.api.put(f"/v1/quota-classes/{quote(name, safe='')}", body),
-                f"Quota class {name} saved.", job_page=False)
+                    lambda: page.api.put(f"/v1/quota-classes/{quote(name, safe='')}", body),
+                    f"Quota class {name} saved.", job_page=False)
 
 
 ROUTES = [

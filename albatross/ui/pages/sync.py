@@ -148,7 +148,7 @@ def start_sync(kind: Kind):
     def handler(page):
         body = sync_body(kind, _form(page))
         return page.act(f"{PREFIX}/{kind.slug}", lambda: page.api.post(kind.sync_path, body),
-                    lambda a: f"{kind.label} sync started: {_tasks(a)}.")
+                        lambda a: f"{kind.label} sync started: {_tasks(a)}.")
     return handler
 
 
@@ -156,8 +156,8 @@ def create_policy(kind: Kind):
     def handler(page):
         body = policy_body(kind, _form(page))
         return page.act(f"{PREFIX}/{kind.slug}#policies",
-                    lambda: page.api.post("/v1/sync-policies", body),
-                    f"Sync policy {body['name']} created; it is audited when due.")
+                        lambda: page.api.post("/v1/sync-policies", body),
+                        f"Sync policy {body['name']} created; it is audited when due.")
     return handler
 
 
@@ -165,8 +165,8 @@ def audit_policy(kind: Kind):
     def handler(page):
         pid = quote(page.params["policy_id"], safe="")
         return page.act(f"{PREFIX}/{kind.slug}#drift",
-                    lambda: page.api.post(f"/v1/sync-policies/{pid}/audit"),
-                    lambda a: f"Audit and repair started: {_tasks(a)}.")
+                        lambda: page.api.post(f"/v1/sync-policies/{pid}/audit"),
+                        lambda a: f"Audit and repair started: {_tasks(a)}.")
     return handler
 
 
@@ -174,8 +174,8 @@ def delete_policy(kind: Kind):
     def handler(page):
         pid = quote(page.params["policy_id"], safe="")
         return page.act(f"{PREFIX}/{kind.slug}#policies",
-                    lambda: page.api.delete(f"/v1/sync-policies/{pid}"),
-                    "Sync policy deleted; the copies it made stay.")
+                        lambda: page.api.delete(f"/v1/sync-policies/{pid}"),
+                        "Sync policy deleted; the copies it made stay.")
     return handler
 
 
