@@ -14,6 +14,18 @@ class ApiError(Exception):
         self.status = status
 
 
+def raise_for_error(resp) -> None:
+    """An answer of 400 or more as ApiError, with the API's message and field when it sent
+    its JSON error."""
+    if resp.status_code < 400:
+        return
+    try:
+        err = resp.json()["error"]
+        raise ApiError(resp.status_code, err.get("message", ""), err.get("field"))
+    except (ValueError, KeyError, TypeError):
+        raise ApiError(resp.status_code, resp.text[:500])
+
+
 class AlbatrossClient:
     def __init__(self, cloud: str | None = None, url: str | None = None,
                  region: str | None = None):
@@ -28,12 +40,7 @@ class AlbatrossClient:
         resp = self.session.request(self.url + path, method, json=body, params=params,
                                     raise_exc=False,
                                     headers={"Accept": "*/*" if text else "application/json"})
-        if resp.status_code >= 400:
-            try:
-                err = resp.json()["error"]
-                raise ApiError(resp.status_code, err.get("message", ""), err.get("field"))
-            except (ValueError, KeyError, TypeError):
-                raise ApiError(resp.status_code, resp.text[:500])
+        raise_for_error(resp)
         if resp.status_code == 204 or not resp.content:
             return None
         return resp.text if text else json.loads(resp.content)

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from albatross.cmd.client import output
 from albatross.cmd.client.commands import add_common_options, client_for, handle_errors
-from albatross.cmd.client.http import ApiError
+from albatross.cmd.client.http import raise_for_error
 
 LOG = logging.getLogger(__name__)
 _AGO = re.compile(r"^(\d+)([smhd])$")
@@ -88,12 +88,7 @@ def _follow(client, params: dict, last_id: str | None, fmt: str) -> None:
             headers["Last-Event-ID"] = last_id
         resp = client.session.request(client.url + "/v1/logs/stream", "GET", params=params,
                                       headers=headers, stream=True, raise_exc=False)
-        if resp.status_code >= 400:
-            try:
-                err = resp.json()["error"]
-                raise ApiError(resp.status_code, err.get("message", ""), err.get("field"))
-            except (ValueError, KeyError, TypeError):
-                raise ApiError(resp.status_code, resp.text[:500])
+        raise_for_error(resp)
         for raw in resp.iter_lines(decode_unicode=True):
             if raw.startswith("id: "):
                 last_id = raw[4:]
