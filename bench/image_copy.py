@@ -20,7 +20,7 @@ from pathlib import Path
 from albatross.regions import images as glance
 from tests.integration.conftest import wait_job
 from tests.integration.projects import Project, connect_cloud
-from tests.integration.server import Server, db_upgrade, free_port, write_config
+from tests.integration.server import Server, start_albatross
 
 MB = 1024 * 1024
 
@@ -184,13 +184,8 @@ def main():
         raise SystemExit("needs a dev cloud with 4 or more regions")
     source, targets = regions[0], regions[1:4]
     tmp = Path(tempfile.mkdtemp(prefix="albatross-bench-", dir="/var/tmp"))
-    port = free_port()
-    config = write_config(tmp / "bench.conf", db_url=f"sqlite:///{tmp}/bench.sqlite", port=port,
-                          clouds_yaml=cloud["clouds_yaml"], auth_url=cloud["auth_url"],
-                          password=cloud["password"], extra={"sync": {"audit_check_interval": 0}})
-    db_upgrade(config)
     project = Project(cloud)
-    server = Server(config, port, tmp / "serve.log").start()
+    server = start_albatross(cloud, tmp, {"sync": {"audit_check_interval": 0}}, name="bench")
     cases: dict[str, list] = {"1": [], "2": [], "3": [], "script": []}
     try:
         member = project.api_member(server.url)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from albatross.devcloud import DevCloud
 from tests.integration.conftest import User, wait_job
-from tests.integration.server import Server, db_upgrade, free_port, write_config
+from tests.integration.server import start_albatross
 
 
 def timed_job(user: User, source: str, targets: list[str], names: list[str]) -> float:
@@ -48,12 +48,7 @@ def main():
     if len(regions) < 3:
         raise SystemExit("needs a dev cloud with 3 or more regions")
     tmp = Path(tempfile.mkdtemp(prefix="albatross-bench-"))
-    port = free_port()
-    config = write_config(tmp / "bench.conf", db_url=f"sqlite:///{tmp}/bench.sqlite", port=port,
-                          clouds_yaml=info["clouds_yaml"], auth_url=info["auth_url"],
-                          password=info["password"], extra={"jobs": {"worker_threads": 8}})
-    db_upgrade(config)
-    server = Server(config, port, tmp / "serve.log").start()
+    server = start_albatross(info, tmp, {"jobs": {"worker_threads": 8}}, name="bench")
     try:
         demo = User(info, "demo")
         demo.base_url = server.url

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from albatross.devcloud import DevCloud
 from tests.integration.conftest import User
-from tests.integration.server import Server, db_upgrade, free_port, write_config
+from tests.integration.server import Server, start_albatross
 
 COUNTS = (1, 2, 4)
 
@@ -27,15 +27,9 @@ def start_server(info: dict, tmp: Path, regions: list[str], name: str | None = N
                  extra: dict | None = None) -> Server:
     """An `albatross serve` that manages only `regions` (its own SQLite, its own port);
     `extra`: more config sections, merged with [regions]."""
-    name, port = name or f"r{len(regions)}", free_port()
     sections = dict(extra or {})
     sections["regions"] = {"only": ",".join(regions), **sections.get("regions", {})}
-    config = write_config(tmp / f"{name}.conf", db_url=f"sqlite:///{tmp}/{name}.sqlite",
-                          port=port, clouds_yaml=info["clouds_yaml"],
-                          auth_url=info["auth_url"], password=info["password"],
-                          extra=sections)
-    db_upgrade(config)
-    return Server(config, port, tmp / f"{name}.log").start()
+    return start_albatross(info, tmp, sections, name=name or f"r{len(regions)}")
 
 
 def timed_view(user: User, base_url: str, nregions: int) -> float:

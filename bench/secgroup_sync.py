@@ -23,7 +23,7 @@ from albatross.services import sync_policies
 from albatross.services.runtime import Runtime
 from tests.integration.conftest import wait_job
 from tests.integration.projects import Project, connect_cloud
-from tests.integration.server import Server, db_upgrade, free_port, write_config
+from tests.integration.server import start_albatross
 
 TAG = "bench"
 
@@ -139,15 +139,9 @@ def main():
         raise SystemExit("needs a dev cloud with 4 or more regions")
     source, targets = regions[0], regions[1:4]
     tmp = Path(tempfile.mkdtemp(prefix="albatross-bench-"))
-    port = free_port()
-    config = write_config(tmp / "bench.conf", db_url=f"sqlite:///{tmp}/bench.sqlite", port=port,
-                          clouds_yaml=cloud["clouds_yaml"], auth_url=cloud["auth_url"],
-                          password=cloud["password"],
-                          extra={"jobs": {"worker_threads": 8},
-                                 "sync": {"audit_check_interval": 0}})
-    db_upgrade(config)
     project = Project(cloud)
-    server = Server(config, port, tmp / "serve.log").start()
+    server = start_albatross(cloud, tmp, {"jobs": {"worker_threads": 8},
+                                          "sync": {"audit_check_interval": 0}}, name="bench")
     try:
         for region in regions:
             cloud["conns"][region].network.update_quota(
@@ -170,7 +164,7 @@ def main():
     finally:
         server.stop()
     try:
-        calls, audit_s, writes = counted_audit(config, policy_id)
+        calls, audit_s, writes = counted_audit(server.config, policy_id)
     finally:
         project.destroy()
     t1, t3, tp = (statistics.median(x) for x in (one, three, plain))

@@ -18,7 +18,7 @@ from keystoneauth1.identity import v3
 
 from albatross.devcloud import DevCloud
 from tests.integration.projects import cloud, project  # noqa: F401  (fixtures)
-from tests.integration.server import Server, db_upgrade, free_port, write_config
+from tests.integration.server import start_albatross
 
 REGIONS = int(os.environ.get("ALBATROSS_TEST_REGIONS", "3"))
 
@@ -113,15 +113,9 @@ def event_sources(devcloud: dict) -> dict:
 @pytest.fixture(scope="session")
 def albatross(devcloud, tmp_path_factory, webhook):
     """One `albatross serve` (API + embedded worker, SQLite) for the run."""
-    tmp = tmp_path_factory.mktemp("albatross")
-    port = free_port()
-    config = write_config(tmp / "albatross.conf", db_url=f"sqlite:///{tmp}/albatross.sqlite",
-                          port=port, clouds_yaml=devcloud["clouds_yaml"],
-                          auth_url=devcloud["auth_url"], password=devcloud["password"],
-                          extra={"quota": {"webhook_url": webhook.url},
-                                 "events": event_sources(devcloud)})
-    db_upgrade(config)
-    server = Server(config, port, tmp / "serve.log").start()
+    server = start_albatross(devcloud, tmp_path_factory.mktemp("albatross"),
+                             {"quota": {"webhook_url": webhook.url},
+                              "events": event_sources(devcloud)})
     wait_for_event_listeners(devcloud)
     yield server
     server.stop()

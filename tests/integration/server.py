@@ -81,6 +81,7 @@ class Process:
 class Server(Process):
     def __init__(self, config: str, port: int, log_path):
         super().__init__(ALBATROSS + ["--config-file", config, "serve"], log_path)
+        self.config = config
         self.url = f"http://127.0.0.1:{port}"
 
     def start(self, timeout: float = 30):
@@ -101,3 +102,16 @@ class Server(Process):
 def db_upgrade(config: str):
     subprocess.run(ALBATROSS + ["--config-file", config, "db", "upgrade"], check=True,
                    capture_output=True)
+
+
+def start_albatross(info: dict, tmp, extra: dict | None = None,
+                    name: str = "albatross") -> Server:
+    """An `albatross serve` of its own on the dev cloud (`info`: DevCloud().info()): its
+    config, SQLite database and log as NAME.conf, NAME.sqlite and NAME.log in `tmp`, a free
+    port, the database upgraded; `extra`: more config sections."""
+    port = free_port()
+    config = write_config(tmp / f"{name}.conf", db_url=f"sqlite:///{tmp}/{name}.sqlite",
+                          port=port, clouds_yaml=info["clouds_yaml"], auth_url=info["auth_url"],
+                          password=info["password"], extra=extra)
+    db_upgrade(config)
+    return Server(config, port, tmp / f"{name}.log").start()

@@ -112,20 +112,15 @@ def test_a_region_whose_bus_is_down_is_shown_down_in_the_summary(devcloud, users
                                                                  tmp_path):
     """RegionTwo's notifications are configured on a port nothing listens on: the indicators
     summary shows RegionTwo down because of its bus, RegionOne (a live bus) up."""
-    from tests.integration.server import Server, db_upgrade, free_port, write_config
+    from tests.integration.server import start_albatross
     live = devcloud["notifications"][regions[0]]
-    port = free_port()
-    config = write_config(
-        tmp_path / "bus.conf", db_url=f"sqlite:///{tmp_path}/bus.sqlite", port=port,
-        clouds_yaml=devcloud["clouds_yaml"], auth_url=devcloud["auth_url"],
-        password=devcloud["password"],
+    server = start_albatross(
+        devcloud, tmp_path, name="bus",
         extra={"indicators": {"collect_interval": 2},
                "events": {"notification_urls": f"{regions[0]}={live['url']},"
                                                 f"{regions[1]}=rabbit://guest:guest@127.0.0.1:1/",
                           "notification_topics": f"{regions[0]}:{live['topic']}",
                           "notification_pool": "albatross-bus-test"}})
-    db_upgrade(config)
-    server = Server(config, port, tmp_path / "serve.log").start()
     try:
         admin = users["admin"]
         deadline = time.monotonic() + 90

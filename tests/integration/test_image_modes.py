@@ -12,7 +12,7 @@ import kombu
 import pytest
 
 from albatross.regions import images as glance
-from tests.integration.server import Server, db_upgrade, free_port, write_config
+from tests.integration.server import start_albatross
 from tests.integration.test_cli import cli
 from tests.integration.test_image_sync import image_bytes, upload
 
@@ -123,17 +123,12 @@ def listening(devcloud, tmp_path, regions):
     (its own topic and pool), and whose poller would wait ten minutes."""
     topic = f"notifications-{uuid.uuid4().hex[:8]}"
     pool = f"albatross-test-{topic}"
-    port = free_port()
-    config = write_config(
-        tmp_path / "albatross.conf", db_url=f"sqlite:///{tmp_path}/albatross.sqlite", port=port,
-        clouds_yaml=devcloud["clouds_yaml"], auth_url=devcloud["auth_url"],
-        password=devcloud["password"],
-        extra={"sync": {"audit_check_interval": 600},
-               "image_sync": {"notification_urls": f"{regions[0]}={RABBIT}",
-                              "notification_topic": topic,
-                              "notification_pool": pool}})
-    db_upgrade(config)
-    server = Server(config, port, tmp_path / "serve.log").start()
+    server = start_albatross(
+        devcloud, tmp_path,
+        {"sync": {"audit_check_interval": 600},
+         "image_sync": {"notification_urls": f"{regions[0]}={RABBIT}",
+                        "notification_topic": topic,
+                        "notification_pool": pool}})
     server.topic = topic
     try:
         assert wait_for(lambda: "listening to Glance notifications" in server.log(), 30)

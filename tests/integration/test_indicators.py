@@ -11,7 +11,7 @@ from keystoneauth1 import exceptions as ks_exc
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.conftest import User, wait_job
-from tests.integration.server import Server, db_upgrade, free_port, write_config
+from tests.integration.server import Server, start_albatross
 
 pytestmark = pytest.mark.devcloud
 CLASSES = ("VCPU", "MEMORY_MB", "DISK_GB")
@@ -21,15 +21,9 @@ STOPPED = "RegionThree"   # the only service these tests may stop: its Placement
 
 @pytest.fixture(scope="module")
 def server(devcloud, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("indicators")
-    port = free_port()
-    config = write_config(tmp / "albatross.conf", db_url=f"sqlite:///{tmp}/albatross.sqlite",
-                          port=port, clouds_yaml=devcloud["clouds_yaml"],
-                          auth_url=devcloud["auth_url"], password=devcloud["password"],
-                          extra={"indicators": {"collect_interval": 2,
-                                                "metrics_token": SCRAPE_TOKEN}})
-    db_upgrade(config)
-    srv = Server(config, port, tmp / "serve.log").start()
+    srv = start_albatross(devcloud, tmp_path_factory.mktemp("indicators"),
+                          {"indicators": {"collect_interval": 2,
+                                          "metrics_token": SCRAPE_TOKEN}})
     yield srv
     srv.stop()
     assert SCRAPE_TOKEN not in srv.log()   # a secret never reaches the log

@@ -14,8 +14,7 @@ import pytest
 import requests
 from openstack import exceptions as sdk_exc
 
-from tests.integration.server import ALBATROSS, Process, Server, db_upgrade, free_port, \
-    write_config
+from tests.integration.server import ALBATROSS, Process, start_albatross
 
 pytestmark = pytest.mark.devcloud
 TOKEN = f"ingest-{uuid.uuid4().hex}"
@@ -24,14 +23,8 @@ TOKEN = f"ingest-{uuid.uuid4().hex}"
 @pytest.fixture(scope="module")
 def log_server(devcloud, tmp_path_factory):
     """An Albatross that takes the ingest token (its own: the shared one has none)."""
-    tmp = tmp_path_factory.mktemp("logs")
-    port = free_port()
-    config = write_config(tmp / "albatross.conf", db_url=f"sqlite:///{tmp}/albatross.sqlite",
-                          port=port, clouds_yaml=devcloud["clouds_yaml"],
-                          auth_url=devcloud["auth_url"], password=devcloud["password"],
-                          extra={"logs": {"ingest_token": TOKEN}})
-    db_upgrade(config)
-    server = Server(config, port, tmp / "serve.log").start()
+    server = start_albatross(devcloud, tmp_path_factory.mktemp("logs"),
+                             {"logs": {"ingest_token": TOKEN}})
     yield server
     server.stop()
     assert TOKEN not in server.log()
