@@ -8,6 +8,7 @@ import webob.exc
 
 from albatross.exceptions import AlbatrossError, PayloadTooLarge
 from albatross.regions import request_ids
+from albatross.regions.delegation import DelegationLost
 from albatross.services.caller import Caller
 
 LOG = logging.getLogger(__name__)
@@ -73,6 +74,8 @@ class ErrorsAndRequestIds:
                 headers["Allow"] = ", ".join(getattr(exc, "allowed", []))
             resp = error_response(exc.status, exc.title, exc.message, exc.field, request_id,
                                   headers)
+        except DelegationLost as exc:  # the request's own token was refused for delegation
+            resp = error_response(403, "Forbidden", str(exc), request_id=request_id)
         except webob.exc.HTTPException as exc:
             resp = error_response(exc.code, exc.title, exc.explanation or exc.title,
                                   request_id=request_id)
@@ -107,7 +110,8 @@ class CallerFromToken:
                 project_id=environ["HTTP_X_PROJECT_ID"], roles=roles,
                 is_admin=self.enforcer.is_admin(environ),
                 request_id=environ.get("openstack.request_id"),
-                global_request_id=environ.get("openstack.global_request_id"))
+                global_request_id=environ.get("openstack.global_request_id"),
+                token=environ.get("HTTP_X_AUTH_TOKEN"))
         else:
             environ.pop("albatross.caller", None)
         return self.app(environ, start_response)

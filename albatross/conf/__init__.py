@@ -3,11 +3,11 @@ from oslo_config import cfg
 
 from albatross.conf import addresses, api, database, image_sync, jobs, quota, regions, sync
 from albatross.conf import events, logs
-from albatross.conf import indicators, ui
+from albatross.conf import delegation, indicators, ui
 
 CONF = cfg.CONF
 _GROUP_MODULES = (api, database, jobs, quota, regions, sync, image_sync, addresses, events, logs,
-                  indicators, ui)
+                  indicators, ui, delegation)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -36,6 +36,8 @@ class Job(Base):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     # the request that made it; its tasks send it to the regions (NULL: made before 0011)
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # the Keystone trust its work acts through (NULL: made before 0012, or admin-only work)
+    trust_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow, index=True)
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)
@@ -182,6 +184,8 @@ class SyncPolicy(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     last_audit_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp, nullable=True)
     last_job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # the Keystone trust its work acts through (NULL: made before 0012, or admin-only work)
+    trust_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)
@@ -231,6 +235,8 @@ class ImageSyncSetting(Base):
     target_regions: Mapped[list | str | None] = mapped_column(JSON, nullable=True)  # or "all"
     propagate_deletes: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the auto poller's marks
+    # the Keystone trust its work acts through (NULL: made before 0012, or admin-only work)
+    trust_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)
 
@@ -253,6 +259,8 @@ class ImageRollout(Base):
     state: Mapped[str] = mapped_column(String(24), index=True)
     wave: Mapped[int] = mapped_column(Integer, default=0)
     rollback_job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # the Keystone trust its work acts through (NULL: made before 0012, or admin-only work)
+    trust_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)
@@ -288,3 +296,18 @@ class RolloutSnapshot(Base):
     region: Mapped[str] = mapped_column(String(128))
     images: Mapped[list] = mapped_column(JSON, default=list)  # ImageState.to_dict() each
     taken_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Trust(Base):
+    """A Keystone trust a user made so that its owner (a job, a sync policy, a project's
+    image auto mode, a rollout) can act for the user after the request; deleted with it."""
+    __tablename__ = "trusts"
+    __table_args__ = (Index("ix_trusts_owner", "owner_kind", "owner_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # Keystone's trust id
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    owner_kind: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+    expires_at: Mapped[datetime.datetime | None] = mapped_column(Timestamp, nullable=True)

@@ -6,6 +6,7 @@ from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
 from albatross.reconcilers.base import Conflict, NotInSource, RegionsFailed, Unsupported
+from albatross.regions.delegation import DelegationLost
 from albatross.regions.registry import UnknownRegion
 
 
@@ -15,8 +16,14 @@ class Failure(NamedTuple):
     unexpected: bool = False  # a bug rather than the world: log the traceback
 
 
+def authority_refused(exc: Exception) -> bool:
+    """A region or Keystone refused the credential itself (not one request of it)."""
+    return isinstance(exc, ks_exc.Unauthorized) or (
+        isinstance(exc, sdk_exc.HttpException) and exc.status_code == 401)
+
+
 def classify(exc: Exception, region: str) -> Failure:
-    if isinstance(exc, (Conflict, NotInSource, Unsupported, UnknownRegion)):
+    if isinstance(exc, (Conflict, NotInSource, Unsupported, UnknownRegion, DelegationLost)):
         return Failure(False, str(exc))
     if isinstance(exc, RegionsFailed):
         return Failure(exc.transient, str(exc)[:1000])
@@ -26,6 +33,10 @@ def classify(exc: Exception, region: str) -> Failure:
         return Failure(True, f"{region}: service did not answer in time")
     if isinstance(exc, ks_exc.EndpointNotFound):
         return Failure(False, f"{region}: no such service endpoint in the catalog")
+    if authority_refused(exc):
+        return Failure(False, f"{region}: the user's authority was refused (401): the trust "
+                              "was deleted, a delegated role was revoked or the user left the "
+                              "project; nothing more is written")
     if isinstance(exc, ks_exc.HttpError):
         status = getattr(exc, "http_status", None) or 0
         return Failure(status >= 500, f"{region}: HTTP {status} {exc.message or ''}".strip())

@@ -6,12 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from albatross.db.engine import session_scope
-from albatross.db.models import Job, ResourceMapping, Task
-from albatross.jobs import states
-from albatross.jobs.errors import classify
+from albatross.db.events import Event
+from albatross.db.models import Job, ResourceMapping, Task, utcnow
+from albatross.db.trusts import TrustStore
+from albatross.jobs import states, trusts
+from albatross.jobs.errors import authority_refused, classify
 from albatross.jobs.store import Claim, JobStore
 from albatross.reconcilers.registry import RECONCILERS
 from albatross.reconcilers.base import Outcome, TaskContext, Unsupported
+from albatross.regions.delegation import Authority, DelegationLost
 from albatross.regions.registry import RegionRegistry
 
 LOG = logging.getLogger(__name__)
@@ -40,10 +43,22 @@ class TaskExecutor:
             task = s.get(Task, task_id)
             return task, s.get(Job, task.job_id)
 
-    def _context(self, claim: Claim, task: Task, job: Job) -> TaskContext:
+    def _regions(self, job: Job, reconciler):
+        """What a task's region calls carry: the job's trust when it writes for a user (a job
+        without one stops: never the service account instead), else the service account."""
+        if reconciler is None or not reconciler.acts_for_user:
+            return self.registry.for_request(job.request_id)
+        if not job.trust_id:
+            raise DelegationLost(f"job {job.id} holds no trust of its user (made before "
+                                 "Albatross acted through trusts): nothing is written; retry it "
+                                 "to delegate again")
+        return self.registry.acting_for(
+            Authority(job.user_id, job.project_id, trust_id=job.trust_id), job.request_id)
+
+    def _context(self, claim: Claim, task: Task, job: Job, reconciler=None) -> TaskContext:
         """Every region call of a task goes through ctx.registry: bound to the job's request
         id there, each is logged by the region under the request that made the job."""
-        return TaskContext(self.registry.for_request(job.request_id), task.resource,
+        return TaskContext(self._regions(job, reconciler), task.resource,
                            task.source_region, task.target_region, task.force,
                            task.payload or {}, job.project_id, job.user_id, task.id,
                            self.store.db_url, self.options,
@@ -57,7 +72,7 @@ class TaskExecutor:
         try:
             if reconciler is None:
                 raise Unsupported(f"no reconciler for {task.resource_type!r}")
-            outcome = reconciler.reconcile(self._context(claim, task, job))
+            outcome = reconciler.reconcile(self._context(claim, task, job, reconciler))
         except Exception as exc:
             return self._settle(claim, task, job, reconciler, exc)
         return self._settle(claim, task, job, reconciler, outcome)
@@ -73,7 +88,7 @@ class TaskExecutor:
             runs = [(claim, task)] + [(c, self._load(c.task_id)[0]) for c in siblings]
             try:
                 results = reconciler.reconcile_batch(
-                    [self._context(c, t, job) for c, t in runs])
+                    [self._context(c, t, job, reconciler) for c, t in runs])
             except Exception as exc:  # the whole batch failed (e.g. the source is down)
                 results = {t.id: exc for _c, t in runs}
             states_ = [self._settle(c, t, job, reconciler, results[t.id]) for c, t in runs]
@@ -84,6 +99,34 @@ class TaskExecutor:
         return states_[0]
 
     def _settle(self, claim: Claim, task: Task, job: Job, reconciler,
+                result: Outcome | Exception) -> str:
+        state = self._record(claim, task, job, reconciler, result)
+        if isinstance(result, DelegationLost) or (
+                job.trust_id and isinstance(result, Exception) and authority_refused(result)):
+            self._stop(job, classify(result, task.target_region).message)
+        if job.trust_id and state != states.QUEUED and not self.store.unfinished(job.id):
+            trusts.release(self.store.db_url, self.registry, "job", job.id)
+        return state
+
+    def _stop(self, job: Job, message: str) -> None:
+        """The job's authority is gone: its queued tasks fail now, with one event (written by
+        whichever task drops the job's dead trust first)."""
+        stopped = self.store.stop_queued(job.id, message)
+        first = TrustStore(self.store.db_url).forget(job.trust_id, "job", job.id) \
+            if job.trust_id else stopped > 0
+        if not first:
+            return
+        if job.trust_id:
+            trusts.discard(self.registry, job.trust_id)
+        with session_scope(self.store.db_url) as s:
+            s.add(Event(time=utcnow(), region="albatross", service="albatross",
+                        source="audit", event_type="albatross.delegation.lost",
+                        project_id=job.project_id, user_id=job.user_id, resource_id=job.id,
+                        request_id=job.request_id,
+                        summary=f"job {job.id} ({job.kind}) stopped: {message}",
+                        payload={"job_id": job.id, "kind": job.kind, "stopped": stopped}))
+
+    def _record(self, claim: Claim, task: Task, job: Job, reconciler,
                 result: Outcome | Exception) -> str:
         """Record one task's outcome: SUCCESS, a retry with backoff, or FAILED."""
         if isinstance(result, Exception):

@@ -10,6 +10,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from albatross.db.engine import session_scope
 from albatross.db.events import Event
 from albatross.db.models import Job, Task, utcnow
+from albatross.db.trusts import TrustGrant
 from albatross.events.extract import masked
 from albatross.jobs import states
 from albatross.regions import request_ids
@@ -53,13 +54,17 @@ class JobStore:
 
     # ---- writing jobs -------------------------------------------------------------------
     def create_job(self, *, project_id, user_id, kind, params, tasks: list[TaskSpec],
-                   origin="api", request_id: str | None = None) -> tuple[str, list[str]]:
+                   origin="api", request_id: str | None = None,
+                   trust: TrustGrant | None = None) -> tuple[str, list[str]]:
         """Job and all its tasks in one transaction and one bulk insert, before any dispatch:
         a lost broker message can delay work but never lose it.
 
         `request_id` (the caller's global_id) is what the tasks' region calls send; without
         one, the current API request's, else a new one: the service's own jobs (periodic,
-        auto, rollout waves) are followed across the regions like any other."""
+        auto, rollout waves) are followed across the regions like any other.
+
+        `trust`: what the tasks act through; an owned one is recorded in the same
+        transaction, so it is deleted with the job."""
         request_id = (request_ids.valid(request_id) or request_ids.current()
                       or request_ids.new())
         job_id = str(uuid.uuid4())
@@ -72,8 +77,10 @@ class JobStore:
         with session_scope(self.db_url) as s:
             s.add(Job(id=job_id, project_id=project_id, user_id=user_id, kind=kind,
                       origin=origin, params=params, request_id=request_id,
-                      created_at=now, updated_at=now))
+                      trust_id=trust.id if trust else None, created_at=now, updated_at=now))
             s.flush()
+            if trust is not None and trust.owned:
+                s.add(trust.row("job", job_id))
             if rows:
                 s.execute(Task.__table__.insert(), rows)
             if origin not in UNAUDITED:
@@ -93,6 +100,26 @@ class JobStore:
                                   lease_owner=None, lease_expires_at=None, finished_at=None))
                 s.execute(update(Job).where(Job.id == job_id).values(updated_at=now))
         return ids
+
+    def set_trust(self, job_id: str, trust: TrustGrant) -> None:
+        """A retry acts through the retrying caller's new trust (owned by the job)."""
+        with session_scope(self.db_url) as s:
+            s.execute(update(Job).where(Job.id == job_id).values(trust_id=trust.id))
+            if trust.owned:
+                s.add(trust.row("job", job_id))
+
+    def unfinished(self, job_id: str) -> int:
+        with session_scope(self.db_url) as s:
+            return s.scalar(select(func.count()).select_from(Task).where(
+                Task.job_id == job_id, Task.status.in_([states.QUEUED, states.RUNNING])))
+
+    def stop_queued(self, job_id: str, error: str) -> int:
+        """Fail a job's queued tasks at once (its authority is gone: they could only fail)."""
+        now = utcnow()
+        with session_scope(self.db_url) as s:
+            return s.execute(update(Task).where(Task.job_id == job_id,
+                                                Task.status == states.QUEUED)
+                             .values(status=states.FAILED, error=error, finished_at=now)).rowcount
 
     def delete_job(self, job_id: str) -> bool:
         with session_scope(self.db_url) as s:

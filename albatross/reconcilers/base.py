@@ -76,6 +76,9 @@ class Reconciler(abc.ABC):
     resource_type: ClassVar[str]
     tracks_mappings: ClassVar[bool] = True  # records source -> target in resource_mappings
     batched: ClassVar[bool] = False  # reconcile_batch serves a job's tasks for one resource
+    # writes into the user's project, so ctx.registry carries the job's trust (False: the
+    # admin-only work of the service account, e.g. native quota limits and flavors)
+    acts_for_user: ClassVar[bool] = True
 
     @abc.abstractmethod
     def read_source(self, ctx: TaskContext) -> Any: ...

@@ -147,6 +147,7 @@ def _write_changes(compute, src: FlavorState, details: dict) -> None:
 
 class FlavorReconciler(Reconciler):
     resource_type = "flavor"
+    acts_for_user = False  # admin-only by nature
 
     def read_source(self, ctx: TaskContext) -> FlavorState:
         if ctx.payload.get("id"):

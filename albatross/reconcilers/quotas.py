@@ -33,6 +33,7 @@ class QuotaSource:
 
 class QuotaReconciler(Reconciler):
     resource_type = "quota"
+    acts_for_user = False  # admin-only by nature
     tracks_mappings = False
 
     def read_source(self, ctx: TaskContext) -> QuotaSource:

@@ -20,6 +20,8 @@ import openstack.config
 from openstack import connection as sdk_connection
 
 from albatross.regions import request_ids
+from albatross.regions.delegation import (ActingRegions, Authority, DelegationLost,
+                                          UserSessions, user_connection)
 
 LOG = logging.getLogger(__name__)
 
@@ -89,6 +91,9 @@ class RegionRegistry:
         self._sessions: dict[str, object] = {}
         self._connections: dict[str, sdk_connection.Connection] = {}
         self._traced: collections.OrderedDict[tuple[str, str], sdk_connection.Connection] = \
+            collections.OrderedDict()
+        self._user_sessions: UserSessions | None = None
+        self._acting: collections.OrderedDict[tuple[str, str], sdk_connection.Connection] = \
             collections.OrderedDict()
         self.pool = ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="region")
 
@@ -192,6 +197,67 @@ class RegionRegistry:
             else:
                 self._traced.move_to_end(key)
             return traced
+
+    # ---- acting for a user ----------------------------------------------------------------
+    def _primary_cloud(self) -> str:
+        return self._clouds[0] if self._clouds else self._cloud
+
+    def user_sessions(self) -> UserSessions:
+        """Sessions that carry users' authority, against the primary cloud's Keystone (the
+        one that issued the API's tokens and holds the trusts)."""
+        with self._lock:
+            if self._user_sessions is None:
+                cloud_region = self._config.get_one(cloud=self._primary_cloud())
+                self._user_sessions = UserSessions(dict(cloud_region.config["auth"]),
+                                                   verify=cloud_region.verify)
+            return self._user_sessions
+
+    def acting_connection(self, name: str, authority: Authority,
+                          request_id: str | None = None) -> sdk_connection.Connection:
+        """A connection to region `name` with `authority`: the user's own token or trust."""
+        region = self.get(name)
+        if region.cloud != self._primary_cloud():
+            raise DelegationLost(
+                f"{name} is a separate cloud with its own Keystone: a user's token or trust "
+                "of the primary cloud is not valid there, and Albatross does not write into a "
+                "tenant's project with its service account")
+        session = self.user_sessions().session(authority)
+        key = (authority.key, name)
+        with self._lock:
+            conn = self._acting.get(key)
+            if conn is None or conn.session is not session:
+                conn = self._acting[key] = user_connection(session, region.region_name)
+                while len(self._acting) > self.TRACED_CONNECTIONS:
+                    self._acting.popitem(last=False)
+            else:
+                self._acting.move_to_end(key)
+        request_id = request_ids.valid(request_id or request_ids.current())
+        return traced_copy(conn, request_id) if request_id else conn
+
+    def acting_for(self, authority: Authority, request_id: str | None = None) -> ActingRegions:
+        """This registry as `authority` sees it (for a request, or a job's trust)."""
+        return ActingRegions(self, authority, request_ids.valid(request_id))
+
+    def create_trust(self, authority: Authority, roles, expires_at=None) -> str:
+        """A trust from the user of `authority` (a token) to Albatross's service user on
+        the token's project: the user's `roles`, impersonation, no redelegation."""
+        conn = user_connection(self.user_sessions().session(authority), None)
+        trust = conn.identity.create_trust(
+            trustor_user_id=authority.user_id, trustee_user_id=self.service_user_id(),
+            project_id=authority.project_id, impersonation=True,
+            roles=[{"name": r} for r in roles],
+            expires_at=expires_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if expires_at else None)
+        return trust.id
+
+    def delete_trust(self, trust_id: str) -> None:
+        """Gone already (expired, deleted by its user) is fine."""
+        self.connection(self.names()[0]).identity.delete_trust(trust_id, ignore_missing=True)
+        if self._user_sessions is not None:
+            self._user_sessions.forget_trust(trust_id)
+
+    def service_user_id(self) -> str:
+        region = self.get(self.names()[0])
+        return self._session(region.cloud).get_user_id()
 
     def for_request(self, request_id: str | None):
         """This registry for a job: its connections send `request_id` (None: as is)."""

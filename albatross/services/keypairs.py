@@ -7,13 +7,15 @@ from openstack import exceptions as sdk_exc
 from albatross.exceptions import Forbidden, NotFound
 from albatross.jobs.store import TaskSpec
 from albatross.reconcilers.keypairs import snapshot
+from albatross.services import delegation
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
 
-def _read_sources(rt: Runtime, source: str, names: list[str], user_id: str) -> dict[str, dict]:
-    compute = rt.registry.connection(source).compute
+def _read_sources(rt: Runtime, caller: Caller, source: str, names: list[str],
+                  user_id: str) -> dict[str, dict]:
+    compute = delegation.acting(rt, caller).connection(source).compute
 
     def read(name):
         return compute.get_keypair(name, user_id=user_id)
@@ -41,10 +43,11 @@ class SyncRequest:
     force: bool = False
 
 
-def _plan(rt: Runtime, req: SyncRequest, owner: str) -> tuple[dict, list[TaskSpec]]:
+def _plan(rt: Runtime, caller: Caller, req: SyncRequest,
+          owner: str) -> tuple[dict, list[TaskSpec]]:
     targets = region_service.check_targets(rt, req.source_region, req.target_regions)
     names = list(dict.fromkeys(req.keypairs))
-    sources = _read_sources(rt, req.source_region, names, owner)
+    sources = _read_sources(rt, caller, req.source_region, names, owner)
     specs = [TaskSpec("keypair", n, req.source_region, t, req.force, sources[n])
              for n in names for t in targets]
     return {"source_region": req.source_region, "target_regions": targets,
@@ -59,12 +62,12 @@ def request_sync(rt: Runtime, caller: Caller, requests: list[SyncRequest],
     owner = user_id or caller.user_id
     params, specs = [], []
     for req in requests:
-        p, s = _plan(rt, req, owner)
+        p, s = _plan(rt, caller, req, owner)
         params.append(p)
         specs.extend(s)
     job_id, task_ids = rt.store.create_job(
         project_id=caller.project_id, user_id=owner, kind="keypair_sync", origin=origin,
-        request_id=caller.global_id,
+        request_id=caller.global_id, trust=delegation.grant(rt, caller),
         params={"syncs": params}, tasks=specs)
     rt.dispatcher.dispatch(task_ids)
     return job_service.get(rt, caller, job_id)

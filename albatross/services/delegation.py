@@ -1,0 +1,46 @@
+"""How the service layer acts for a caller: the request's token for work done inside the
+request, a Keystone trust (made now, with the caller's token) for work that outlives it."""
+import datetime
+
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as sdk_exc
+
+from albatross.db.models import utcnow
+from albatross.db.trusts import TrustGrant
+from albatross.exceptions import Forbidden, UpstreamUnavailable
+from albatross.jobs import trusts as job_trusts
+from albatross.regions.delegation import DelegationLost
+from albatross.services.caller import Caller
+from albatross.services.runtime import Runtime
+
+
+def acting(rt: Runtime, caller: Caller):
+    """The regions as the caller sees them, with the request's own token."""
+    return rt.registry.acting_for(caller.authority, caller.global_id)
+
+
+def grant(rt: Runtime, caller: Caller, *, owned: bool = True,
+          lifetime_hours: int | None = None) -> TrustGrant:
+    """A trust from the caller to Albatross on the caller's project, with the caller's roles.
+    `lifetime_hours` None: the job default; 0: until its owner deletes it."""
+    hours = rt.conf.delegation.job_trust_hours if lifetime_hours is None else lifetime_hours
+    expires = utcnow() + datetime.timedelta(hours=hours) if hours else None
+    try:
+        trust_id = rt.registry.create_trust(caller.authority, caller.roles, expires)
+    except DelegationLost:
+        raise Forbidden("Keystone refused this request's token for delegation",
+                        field="X-Auth-Token") from None
+    except sdk_exc.ForbiddenException:
+        raise Forbidden("Keystone refused to make a trust from this token: a token made from "
+                        "a trust or an application credential cannot delegate; authenticate "
+                        "as the user (password or a token of the user)",
+                        field="X-Auth-Token") from None
+    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.RequestTimeout,
+            sdk_exc.SDKException) as exc:
+        raise UpstreamUnavailable(f"Keystone could not make the trust this work needs "
+                                  f"({type(exc).__name__}); nothing was started") from None
+    return TrustGrant(trust_id, caller.user_id, caller.project_id, expires, owned)
+
+
+def release(rt: Runtime, owner_kind: str, owner_id: str) -> int:
+    return job_trusts.release(rt.store.db_url, rt.registry, owner_kind, owner_id)
