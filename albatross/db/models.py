@@ -235,8 +235,6 @@ class ImageSyncSetting(Base):
     target_regions: Mapped[list | str | None] = mapped_column(JSON, nullable=True)  # or "all"
     propagate_deletes: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # the auto poller's marks
-    # the Keystone trust its work acts through (NULL: made before 0012, or admin-only work)
-    trust_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)
 

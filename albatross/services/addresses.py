@@ -8,6 +8,7 @@ import ipaddress
 import logging
 import time
 
+from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
 from albatross.addresses import allocator, conflicts
@@ -15,9 +16,12 @@ from albatross.addresses.ip import parse_cidr
 from albatross.db import locks
 from albatross.db.addresses import AddressStore
 from albatross.db.models import utcnow
-from albatross.exceptions import BadRequest, Conflict, NotFound, UpstreamUnavailable
+from albatross.exceptions import (BadRequest, Conflict, Forbidden, NotFound,
+                                  UpstreamUnavailable)
 from albatross.regions import addresses as neutron
+from albatross.services import delegation
 from albatross.services import regions as region_service
+from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
 
 LOG = logging.getLogger(__name__)
@@ -216,13 +220,33 @@ def set_plan(rt: Runtime, project_id: str, supernets: list[str], groups: dict) -
     return get_plan(rt, project_id)
 
 
-def allocate(rt: Runtime, project_id: str, *, region: str, network_id: str, prefixlen: int,
-             ip_version: int, name: str | None) -> dict:
+def _own_network(network, region: str, network_id: str, project_id: str):
+    """The subnet goes on a network of the project's own, read with the caller's authority
+    (a shared, external or another project's network is refused, even when visible)."""
+    try:
+        net = network.get_network(network_id)
+    except sdk_exc.NotFoundException:
+        net = None
+    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, sdk_exc.SDKException) as exc:
+        raise UpstreamUnavailable(f"cannot read network {network_id} in {region}: "
+                                  f"{type(exc).__name__}", field="region")
+    if net is None:
+        raise NotFound(f"network {network_id} not found in {region}", field="network_id")
+    if net.project_id != project_id:
+        raise Forbidden(f"network {network_id} in {region} does not belong to project "
+                        f"{project_id}: subnets are allocated only on the project's own "
+                        "networks", field="network_id")
+
+
+def allocate(rt: Runtime, caller: Caller, project_id: str, *, region: str, network_id: str,
+             prefixlen: int, ip_version: int, name: str | None) -> dict:
     """The next free CIDR of the plan that overlaps nothing in any region of the network's
     connectivity group, created as a subnet in `region`. One allocation per project at a
     time (a DB lease); the used space is read live from every region under that lease, plus
     reservations being created, so two concurrent requests never get overlapping CIDRs."""
     region_service.require_regions(rt, [region], "region")
+    network = delegation.acting(rt, caller).connection(region).network
+    _own_network(network, region, network_id, project_id)
     store = AddressStore(rt.store.db_url)
     plan = store.plan(project_id)
     if plan is None or not plan.supernets:
@@ -259,7 +283,7 @@ def allocate(rt: Runtime, project_id: str, *, region: str, network_id: str, pref
     finally:
         locks.release(rt.store.db_url, lock, owner)
     try:
-        subnet = rt.registry.connection(region).network.create_subnet(
+        subnet = network.create_subnet(
             network_id=network_id, cidr=cidr, ip_version=ip_version, project_id=project_id,
             name=name or f"albatross-{cidr}")
     except Exception as exc:

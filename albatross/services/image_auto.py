@@ -19,11 +19,13 @@ from collections import defaultdict
 from albatross.db import locks
 from albatross.db.image_settings import ProjectSettings, SettingStore, as_setting
 from albatross.db.mappings import MappingStore
+from albatross.db.trusts import TrustGrant, TrustStore
 from albatross.images import auto
 from albatross.images.meta import ImageState, state_from_raw
 from albatross.images.modes import AUTO, Effective, resolve
 from albatross.regions import images as glance
-from albatross.services import image_backoff
+from albatross.regions.delegation import Authority, DelegationLost
+from albatross.services import image_backoff, image_modes
 from albatross.services import images as image_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -125,12 +127,18 @@ def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]],
     orders, deferred = auto.decide(candidates, _busy(proj.rt, proj.project_id))
     again |= set(deferred)
     started, launched = [], {}
-    caller = Caller(user_id="albatross", project_id=proj.project_id)
+    trust = _trust(proj)
+    if orders and trust is None:
+        _note_error(proj.rt, proj.project_id, "auto mode holds no trust of a user of the "
+                    "project (set before Albatross acted through trusts): set the mode again")
+        return [], again | {o.image_id for o in orders}, {}
+    caller = Caller(user_id=trust.user_id if trust else "albatross",
+                    project_id=proj.project_id)
     for order in orders:
         try:
             job = image_service.request_sync(proj.rt, caller, image_service.SyncRequest(
                 order.source_region, list(order.targets), [order.image_id]), origin="auto",
-                params={"auto": True})
+                params={"auto": True}, trust=trust)
             started.append(job["id"])
             launched[order.image_id] = job["id"]
             LOG.info("auto: image %s of project %s to %s: job %s", order.image_id,
@@ -139,6 +147,13 @@ def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]],
             LOG.warning("auto: sync of image %s not started: %s", order.image_id, exc)
             again.add(order.image_id)
     return started, again, launched
+
+
+def _trust(proj: _Project) -> TrustGrant | None:
+    """The trust auto mode acts through: of whoever turned it on last."""
+    rows = TrustStore(proj.rt.store.db_url).owned_by(image_modes.AUTO_OWNER, proj.project_id)
+    return TrustGrant(rows[0].id, rows[0].user_id, proj.project_id, owned=False) \
+        if rows else None
 
 
 def _propagate_deletes(proj: _Project, only: set[str] | None = None) -> int:
@@ -160,9 +175,14 @@ def _propagate_deletes(proj: _Project, only: set[str] | None = None) -> int:
         present = set(_by_ids(rt.registry.connection(source), ids))
         effective = {i: s for i in ids if (s := proj.effective(i)).source_region == source}
         targets = {i: proj.targets(s) for i, s in effective.items() if s.mode == AUTO}
+        trust = _trust(proj)
+        acting = trust and rt.registry.acting_for(
+            Authority(trust.user_id, proj.project_id, trust_id=trust.id))
         for m in auto.deletions(mapped, present, effective, targets):
             try:
-                glance.delete_image(rt.registry.connection(m.target_region), m.target_id)
+                if not acting:
+                    raise DelegationLost("auto mode holds no trust: set the mode again")
+                glance.delete_image(acting.connection(m.target_region), m.target_id)
             except Exception as exc:  # the mapping stays: the next round tries again
                 LOG.warning("auto: copy %s in %s not deleted yet: %s", m.target_id,
                             m.target_region, type(exc).__name__)

@@ -10,6 +10,7 @@ from albatross.images import meta
 from albatross.jobs import states
 from albatross.regions import images as glance
 from albatross.services import image_modes
+from albatross.services import delegation
 from albatross.services import images as image_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -110,5 +111,6 @@ def _single_flight(rt: Runtime, caller: Caller, image: meta.ImageState, source: 
             rt.dispatcher.dispatch([t["id"] for t in job["tasks"]])
             return job["id"]
         rt.store.delete_job(job["id"])  # lost the race: wait on the winner's job
+        delegation.release(rt, "job", job["id"])
         time.sleep(0.1)
     raise UpstreamUnavailable("could not start or join the copy; try again", field="region")

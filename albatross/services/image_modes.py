@@ -5,16 +5,20 @@ from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
 from albatross.db.image_settings import DEFAULT, SettingStore, as_setting
+from albatross.db.trusts import TrustStore
 from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
 from albatross.images import modes
 from albatross.images.meta import ImageState
 from albatross.regions import images as glance
-from albatross.services import image_backoff
+from albatross.services import delegation, image_backoff
 from albatross.services import images as image_service
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
+
+
+AUTO_OWNER = "image_auto"  # trusts.owner_kind; owner_id: the project
 
 
 def _store(rt: Runtime) -> SettingStore:
@@ -81,15 +85,27 @@ def get_project(rt: Runtime, project_id: str) -> dict:
     return project_view(project_id, settings.default, settings.images.values())
 
 
-def put_project(rt: Runtime, project_id: str, body: dict) -> dict:
+def _lend_authority(rt: Runtime, caller: Caller, project_id: str, mode: str) -> None:
+    """Auto mode copies and deletes without a request: it acts through a trust of whoever
+    turned it on last (one per project, replacing the one before)."""
+    if mode != modes.AUTO:
+        return
+    trust = delegation.grant(rt, caller, lifetime_hours=0)
+    delegation.release(rt, AUTO_OWNER, project_id)
+    TrustStore(rt.store.db_url).add(trust, AUTO_OWNER, project_id)
+
+
+def put_project(rt: Runtime, caller: Caller, project_id: str, body: dict) -> dict:
     given = modes.Setting(body["mode"], body.get("source_region"),
                           body.get("target_regions"), bool(body.get("propagate_deletes")))
     _check(rt, body["mode"], body, modes.resolve(None, given))
+    _lend_authority(rt, caller, project_id, body["mode"])
     return project_view(project_id, _put(rt, project_id, DEFAULT, body))
 
 
 def delete_project(rt: Runtime, project_id: str) -> None:
     _store(rt).delete(project_id)
+    delegation.release(rt, AUTO_OWNER, project_id)
 
 
 # ---- one image -----------------------------------------------------------------------------
@@ -140,6 +156,7 @@ def put_image(rt: Runtime, caller: Caller, image_id: str, body: dict) -> dict:
     if body["mode"] == modes.AUTO and image.owner != caller.project_id:
         raise BadRequest(f"auto copies only images your project owns; image {image_id} "
                          f"belongs to {image.owner}", field="mode")
+    _lend_authority(rt, caller, caller.project_id, body["mode"])
     return image_view(caller.project_id, image_id, _put(rt, caller.project_id, image_id, body),
                       default)
 

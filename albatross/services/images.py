@@ -11,12 +11,14 @@ from openstack import exceptions as sdk_exc
 from albatross.db import locks
 from albatross.db.engine import session_scope
 from albatross.db.models import ResourceMapping
-from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
+from albatross.db.trusts import TrustGrant
+from albatross.exceptions import BadRequest, Forbidden, NotFound, UpstreamUnavailable
 from albatross.images import meta
 from albatross.images.meta import ImageState
 from albatross.jobs.store import TaskSpec
 from albatross.reconcilers import images as image_copies
 from albatross.regions import images as glance
+from albatross.services import delegation
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -87,19 +89,29 @@ def specs_for(images: list[ImageState], source: str, targets: list[str], force: 
             for img in images for t in targets]
 
 
+def require_owner(caller: Caller, image: ImageState, field: str = "images") -> None:
+    """Only the project that owns an image (or an admin) copies it: copies are owned by the
+    image's owner and count against its quota in every region."""
+    if not caller.is_admin and image.owner != caller.project_id:
+        raise Forbidden(f"image {image.id} belongs to another project: only images your "
+                        "project owns can be copied to other regions", field=field)
+
+
 def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "api",
                  kind: str = KIND, params: dict | None = None, dispatch: bool = True,
-                 **payload) -> dict:
-    """Check everything, snapshot the sources, then one job; returns its view."""
+                 trust: TrustGrant | None = None, **payload) -> dict:
+    """Check everything, snapshot the sources, then one job; returns its view. The job acts
+    through `trust` (a policy's, a rollout's), else a new one of the caller's."""
     targets = region_service.check_targets(rt, req.source_region, req.target_regions)
     images: dict[str, ImageState] = {}
     for image_id in dict.fromkeys(req.images):
         image = read_visible(rt, caller, req.source_region, image_id)
+        require_owner(caller, image)
         for img in with_references(rt, caller, req.source_region, image):
             images.setdefault(img.id, img)
     job_id, task_ids = rt.store.create_job(
         project_id=caller.project_id, user_id=caller.user_id, kind=kind, origin=origin,
-        request_id=caller.global_id,
+        request_id=caller.global_id, trust=trust or delegation.grant(rt, caller),
         params={"source_region": req.source_region, "target_regions": targets,
                 "images": list(images), "force": req.force, **(params or {})},
         tasks=specs_for(list(images.values()), req.source_region, targets, req.force,

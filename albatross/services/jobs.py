@@ -2,8 +2,11 @@
 from albatross.db.models import Job, Task
 from albatross.exceptions import Conflict, NotFound
 from albatross.jobs import states
+from albatross.services import delegation
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
+
+SERVICE_KINDS = ("flavor_sync", "quota_rebalance")  # admin-only work: no trust
 
 
 def _iso(dt):
@@ -72,11 +75,18 @@ def delete(rt: Runtime, caller: Caller, job_id: str, conflict_error=Conflict) ->
         raise conflict_error(f"job {job_id} is still {states.job_status(counts)}; "
                              "delete it when it has finished")
     rt.store.delete_job(job_id)
+    delegation.release(rt, "job", job_id)
 
 
 def retry(rt: Runtime, caller: Caller, job_id: str) -> dict:
     """Run the FAILED tasks of a job again (e.g. after a region came back)."""
-    load(rt, caller, job_id)
+    job, _tasks, counts = load(rt, caller, job_id)
+    if not counts.get(states.FAILED):
+        raise Conflict(f"job {job_id} has no FAILED tasks to retry")
+    if job.kind not in SERVICE_KINDS:  # acts for its user: with the retrying caller's trust
+        trust = delegation.grant(rt, caller)
+        delegation.release(rt, "job", job_id)
+        rt.store.set_trust(job_id, trust)
     ids = rt.store.retry_failed(job_id)
     if not ids:
         raise Conflict(f"job {job_id} has no FAILED tasks to retry")

@@ -14,6 +14,7 @@ from openstack import exceptions as sdk_exc
 from albatross.db.image_settings import SettingStore
 from albatross.db import locks
 from albatross.db.models import ImageRollout, RolloutEvent
+from albatross.db.trusts import TrustGrant, TrustStore
 from albatross.db.rollouts import RolloutStore
 from albatross.exceptions import BadRequest, Conflict, NotFound, UpstreamUnavailable
 from albatross.images import rollout as machine
@@ -23,6 +24,8 @@ from albatross.jobs.store import TaskSpec
 from albatross.reconcilers.image_rollback import RESOURCE as ROLLBACK_TASK
 from albatross.reconcilers.image_rollback import owned_images
 from albatross.regions import images as glance
+from albatross.regions.delegation import Authority, DelegationLost
+from albatross.services import delegation
 from albatross.services import images as image_service
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
@@ -37,6 +40,7 @@ UNFINISHED = (machine.RUNNING, machine.WAITING, machine.PAUSED, machine.ROLLING_
 MOVING = (machine.RUNNING, machine.ROLLING_BACK)  # the states `advance` can change
 COPY_ACTIONS = ("create", "fill", "recreate", "replace", "update", "none")
 # a region that cannot be read now: the step is tried again on the next advance
+OWNER = "image_rollout"  # trusts.owner_kind
 REGION_ERRORS = (ks_exc.ClientException, sdk_exc.SDKException, UpstreamUnavailable)
 
 
@@ -151,16 +155,20 @@ def _start_wave(rt: Runtime, row: ImageRollout, index: int, wave: dict) -> bool:
         return True
     caller = Caller(user_id=row.user_id, project_id=row.project_id, is_admin=row.admin)
     try:
+        regions = _regions(rt, row)
         for region in wave["regions"]:
-            images = owned_images(rt.registry.connection(region), row.image_owner)
+            images = owned_images(regions.connection(region), row.image_owner)
             _store(rt).put_snapshot(row.id, region, [i.to_dict() for i in images])
         job = image_service.request_sync(
             rt, caller, image_service.SyncRequest(row.source_region, wave["regions"],
                                                   [row.image_id]),
             origin="rollout", kind=WAVE_KIND, params={"rollout_id": row.id, "wave": index},
-            hide_replaced=True)
+            trust=_trust(row), hide_replaced=True)
     except (NotFound, BadRequest) as exc:  # the image is gone or no longer ACTIVE
         wave["error"] = exc.message
+        return True
+    except DelegationLost as exc:  # its user's authority is gone: the wave cannot start
+        wave["error"] = str(exc)
         return True
     except REGION_ERRORS as exc:
         wave["last_error"] = f"start deferred: {getattr(exc, 'message', type(exc).__name__)}"
@@ -168,6 +176,30 @@ def _start_wave(rt: Runtime, row: ImageRollout, index: int, wave: dict) -> bool:
     wave.pop("last_error", None)
     wave["job_id"] = job["id"]
     return True
+
+
+def _trust(row: ImageRollout) -> TrustGrant | None:
+    """The rollout's trust, lent to its jobs (None: made before trusts; its jobs stop)."""
+    return TrustGrant(row.trust_id, row.user_id, row.project_id, owned=False) \
+        if row.trust_id else None
+
+
+def _regions(rt: Runtime, row: ImageRollout):
+    if not row.trust_id:
+        raise DelegationLost(f"rollout {row.id} holds no trust of its user (made before "
+                             "Albatross acted through trusts); act on it to delegate again")
+    return rt.registry.acting_for(Authority(row.user_id, row.project_id,
+                                            trust_id=row.trust_id))
+
+
+def _redelegate(rt: Runtime, caller: Caller, row: ImageRollout) -> None:
+    """Whoever of the project acts on a rollout lends it their authority from now on."""
+    if caller.project_id != row.project_id:
+        return
+    trust = delegation.grant(rt, caller, lifetime_hours=0)
+    delegation.release(rt, OWNER, row.id)
+    TrustStore(rt.store.db_url).add(trust, OWNER, row.id)
+    _store(rt).save(row.id, [], trust_id=trust.id, user_id=caller.user_id)
 
 
 def _start_rollback(rt: Runtime, row: ImageRollout) -> str:
@@ -188,7 +220,7 @@ def _start_rollback(rt: Runtime, row: ImageRollout) -> str:
                                       "sources": sorted({t.resource for t in mine})}))
     job_id, task_ids = rt.store.create_job(
         project_id=row.project_id, user_id=row.user_id, kind=ROLLBACK_KIND, origin="rollout",
-        params={"rollout_id": row.id, "regions": [s.target_region for s in specs]},
+        trust=_trust(row), params={"rollout_id": row.id, "regions": [s.target_region for s in specs]},
         tasks=specs)
     rt.dispatcher.dispatch(task_ids)
     return job_id
@@ -289,6 +321,7 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
     source, waves = body["source_region"], body["waves"]
     _check_waves(rt, source, waves)
     image = image_service.read_visible(rt, caller, source, body["image_id"], "image_id")
+    image_service.require_owner(caller, image, "image_id")
     owner = image.owner or caller.project_id
     regions = {r for w in waves for r in w}
     for other in _store(rt).find(states=UNFINISHED):
@@ -297,6 +330,7 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
             raise Conflict(f"rollout {other.id} is still {other.state} in "
                            f"{', '.join(sorted(busy))}; finish, abort or roll it back first",
                            field="waves")
+    trust = delegation.grant(rt, caller, lifetime_hours=0)  # kept for a later roll back
     row = _store(rt).create(
         _event("start", caller.user_id, None, machine.RUNNING,
                detail=f"image {image.id} ({image.name}) from {source} in waves "
@@ -304,7 +338,9 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
         project_id=caller.project_id, user_id=caller.user_id, admin=caller.is_admin,
         image_id=image.id, image_name=image.fields.get("name"), image_owner=owner,
         source_region=source, waves=[{"regions": list(w)} for w in waves],
-        auto_approve=bool(body.get("auto_approve")), state=machine.RUNNING, wave=0)
+        auto_approve=bool(body.get("auto_approve")), state=machine.RUNNING, wave=0,
+        trust_id=trust.id)
+    TrustStore(rt.store.db_url).add(trust, OWNER, row.id)
     if owner == caller.project_id:  # auto mode must not copy around the rollout
         SettingStore(rt.store.db_url).put(owner, image.id, mode="controlled",
                                           source_region=source,
@@ -335,7 +371,7 @@ def list_rollouts(rt: Runtime, caller: Caller) -> list[dict]:
 
 def act(rt: Runtime, caller: Caller, rollout_id: str, action: str) -> dict:
     """approve, pause, resume, abort or rollback; 409 when the state does not allow it."""
-    _load(rt, caller, rollout_id)
+    _redelegate(rt, caller, _load(rt, caller, rollout_id))
     with _lease(rt, rollout_id, wait=30) as got:
         if not got:
             raise Conflict("the rollout is busy starting a wave; try again", field="rollout_id")

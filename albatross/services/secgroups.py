@@ -11,6 +11,7 @@ from albatross.jobs.store import TaskSpec
 from albatross.regions.secgroups import read_snapshot
 from albatross.secgroups import select
 from albatross.secgroups.model import Snapshot
+from albatross.services import delegation
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -27,9 +28,11 @@ class SyncRequest:
     project_id: str | None = None  # admin only: another project's groups
 
 
-def read_source(rt: Runtime, project_id: str, region: str) -> Snapshot:
+def read_source(rt: Runtime, project_id: str, region: str, regions=None) -> Snapshot:
+    """`regions`: whose authority reads (the caller's, a policy's trust; default: the
+    service account, for admin-only views)."""
     try:
-        return read_snapshot(rt.registry.connection(region), project_id)
+        return read_snapshot((regions or rt.registry).connection(region), project_id)
     except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.EndpointNotFound,
             sdk_exc.SDKException) as exc:
         raise UpstreamUnavailable(f"cannot read security groups from {region}: "
@@ -68,13 +71,13 @@ def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "a
         raise Forbidden("only an admin may copy another project's security groups",
                         field="project_id")
     targets = region_service.check_targets(rt, req.source_region, req.target_regions)
-    source = read_source(rt, project, req.source_region)
+    source = read_source(rt, project, req.source_region, delegation.acting(rt, caller))
     chosen = selected(source, req.selector)
     specs = task_specs(req.source_region, targets, chosen, list(source.groups), scope="none",
                        repair=True, propagate_deletes=False)
     job_id, task_ids = rt.store.create_job(
         project_id=project, user_id=caller.user_id, kind="security_group_sync", origin=origin,
-        request_id=caller.global_id,
+        request_id=caller.global_id, trust=delegation.grant(rt, caller),
         params={"source_region": req.source_region, "target_regions": targets,
                 "selector": req.selector.to_dict(),
                 "security_groups": sorted(g.name for g in chosen.groups.values())},

@@ -10,11 +10,16 @@ from sqlalchemy import update
 from albatross.db.engine import session_scope
 from albatross.db.models import SyncPolicy, utcnow
 from albatross.db.policies import PolicyStore, list_drift, record_unreachable
-from albatross.exceptions import BadRequest, Conflict, NotFound, UpstreamUnavailable
-from albatross.jobs import states
+from albatross.db.events import Event
+from albatross.db.trusts import TrustGrant, TrustStore
+from albatross.exceptions import (BadRequest, Conflict, Forbidden, NotFound,
+                                  UpstreamUnavailable)
+from albatross.jobs import states, trusts
 from albatross.jobs.store import TaskSpec
 from albatross.reconcilers.keypair_sets import snapshot_keypairs
+from albatross.regions.delegation import Authority, DelegationLost
 from albatross.secgroups.select import Selector
+from albatross.services import delegation
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services import secgroups as secgroup_service
@@ -23,6 +28,7 @@ from albatross.services.runtime import Runtime
 
 LOG = logging.getLogger(__name__)
 KIND = "policy_audit"
+OWNER = "sync_policy"  # trusts.owner_kind
 
 
 def _iso(dt):
@@ -59,13 +65,15 @@ def create(rt: Runtime, caller: Caller, body: dict) -> dict:
     if any(p.name == body["name"] for p in store.find(caller.project_id)):
         raise Conflict(f"a sync policy named {body['name']!r} already exists",
                        field="name")
-    policy = store.create(
+    trust = delegation.grant(rt, caller, lifetime_hours=0)  # until the policy is deleted
+    policy = store.create(trust_id=trust.id,
         project_id=caller.project_id, user_id=caller.user_id, name=body["name"],
         resource_type=body["resource_type"], source_region=body["source_region"],
         target_regions=targets if targets == "all" else list(dict.fromkeys(targets)),
         selector=selector.to_dict(), propagate_deletes=body.get("propagate_deletes", False),
         repair=body.get("repair", True), enabled=body.get("enabled", True),
         interval=body.get("interval") or rt.conf.sync.audit_interval)
+    TrustStore(rt.store.db_url).add(trust, OWNER, policy.id)
     return view(policy)
 
 
@@ -88,6 +96,50 @@ def list_policies(rt: Runtime, caller: Caller) -> list[dict]:
 def delete(rt: Runtime, caller: Caller, policy_id: str) -> None:
     _load(rt, caller, policy_id)
     PolicyStore(rt.store.db_url).delete(policy_id)
+    delegation.release(rt, OWNER, policy_id)
+
+
+def _regions(rt: Runtime, policy: SyncPolicy):
+    """The policy's owner's authority, through the trust it was given."""
+    if not policy.trust_id:
+        raise DelegationLost(f"sync policy {policy.name!r} holds no trust of its user (made "
+                             "before Albatross acted through trusts); audit it as a member "
+                             "of the project to delegate again")
+    return rt.registry.acting_for(Authority(policy.user_id, policy.project_id,
+                                            trust_id=policy.trust_id))
+
+
+def _redelegate(rt: Runtime, caller: Caller, policy: SyncPolicy) -> SyncPolicy:
+    """An audit asked for by a member of the project renews a missing or dead trust with
+    the caller's authority; the caller becomes the policy's user."""
+    if policy.trust_id and TrustStore(rt.store.db_url).get(policy.trust_id) is not None:
+        return policy
+    if caller.project_id != policy.project_id:
+        return policy  # an admin of another project cannot delegate for this one
+    trust = delegation.grant(rt, caller, lifetime_hours=0)
+    TrustStore(rt.store.db_url).add(trust, OWNER, policy.id)
+    with session_scope(rt.store.db_url) as s:
+        s.execute(update(SyncPolicy).where(SyncPolicy.id == policy.id)
+                  .values(trust_id=trust.id, user_id=caller.user_id, enabled=True))
+    return PolicyStore(rt.store.db_url).get(policy.id)
+
+
+def _disable(rt: Runtime, policy: SyncPolicy, message: str) -> None:
+    """Its authority is gone: the policy stops, with one event saying why."""
+    with session_scope(rt.store.db_url) as s:
+        stopped = s.execute(update(SyncPolicy).where(SyncPolicy.id == policy.id,
+                                                     SyncPolicy.enabled.is_(True))
+                            .values(enabled=False)).rowcount
+        if stopped:
+            s.add(Event(time=utcnow(), region="albatross", service="albatross",
+                        source="audit", event_type="albatross.delegation.lost",
+                        project_id=policy.project_id, user_id=policy.user_id,
+                        resource_id=policy.id,
+                        summary=f"sync policy {policy.name!r} disabled: {message}",
+                        payload={"policy_id": policy.id}))
+    if policy.trust_id:
+        TrustStore(rt.store.db_url).forget(policy.trust_id, OWNER, policy.id)
+        trusts.discard(rt.registry, policy.trust_id)
 
 
 def _audit_specs(rt: Runtime, policy: SyncPolicy, targets: list[str]) -> list[TaskSpec]:
@@ -96,11 +148,12 @@ def _audit_specs(rt: Runtime, policy: SyncPolicy, targets: list[str]) -> list[Ta
     common = dict(policy_id=policy.id, scope="all" if selector.all else "policy",
                   propagate_deletes=policy.propagate_deletes, repair=policy.repair)
     if policy.resource_type == "security_group":
-        source = secgroup_service.read_source(rt, policy.project_id, policy.source_region)
+        source = secgroup_service.read_source(rt, policy.project_id, policy.source_region,
+                                              _regions(rt, policy))
         chosen = secgroup_service.selected(source, selector, strict=False)
         return secgroup_service.task_specs(policy.source_region, targets, chosen,
                                            list(source.groups), **common)
-    keypairs = snapshot_keypairs(rt.registry.connection(policy.source_region),
+    keypairs = snapshot_keypairs(_regions(rt, policy).connection(policy.source_region),
                                  policy.user_id)
     wanted = keypairs if selector.all else {n: k for n, k in keypairs.items()
                                            if n in selector.names}
@@ -113,6 +166,10 @@ def _start_audit(rt: Runtime, policy: SyncPolicy, origin: str) -> str | None:
     targets = region_service.resolve_targets(rt, policy.source_region, policy.target_regions)
     try:
         specs = _audit_specs(rt, policy, targets)
+    except DelegationLost as exc:
+        _disable(rt, policy, str(exc))
+        raise Forbidden(f"sync policy {policy.name!r} was disabled: {exc}",
+                        field="policy_id") from None
     except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, sdk_exc.SDKException) as exc:
         LOG.warning("audit of policy %s: source region %s unreadable: %s", policy.id,
                     policy.source_region, type(exc).__name__)
@@ -120,6 +177,7 @@ def _start_audit(rt: Runtime, policy: SyncPolicy, origin: str) -> str | None:
             f"cannot read the source region {policy.source_region}: {type(exc).__name__}")
     job_id, task_ids = rt.store.create_job(
         project_id=policy.project_id, user_id=policy.user_id, kind=KIND, origin=origin,
+        trust=TrustGrant(policy.trust_id, policy.user_id, policy.project_id, owned=False),
         params={"policy_id": policy.id, "policy_name": policy.name,
                 "resource_type": policy.resource_type, "source_region": policy.source_region,
                 "target_regions": targets}, tasks=specs)
@@ -131,7 +189,7 @@ def _start_audit(rt: Runtime, policy: SyncPolicy, origin: str) -> str | None:
 
 
 def audit(rt: Runtime, caller: Caller, policy_id: str, origin: str = "api") -> dict:
-    policy = _load(rt, caller, policy_id)
+    policy = _redelegate(rt, caller, _load(rt, caller, policy_id))
     return job_service.get(rt, caller, _start_audit(rt, policy, origin))
 
 
@@ -163,6 +221,8 @@ def audit_due(rt: Runtime) -> list[str]:
             continue
         try:
             started.append(_start_audit(rt, policy, "periodic"))
+        except Forbidden:
+            continue  # disabled, with its event
         except UpstreamUnavailable as exc:
             record_unreachable(rt.store.db_url, project_id=policy.project_id,
                                policy_id=policy.id, task_id="", region=policy.source_region,

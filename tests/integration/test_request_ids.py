@@ -18,10 +18,11 @@ LOCAL = r"req-[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}"
 
 
 class NovaLogs:
-    """The regions' Nova API logs from now on (the dev cloud writes r<N>-nova.log)."""
+    """The regions' API logs of a service (Nova by default) from now on (the dev cloud writes
+    r<N>-<service>.log)."""
 
-    def __init__(self, devcloud: dict, regions: list[str]):
-        self.paths = {r: os.path.join(devcloud["logs"], f"{region_short(r)}-nova.log")
+    def __init__(self, devcloud: dict, regions: list[str], service: str = "nova"):
+        self.paths = {r: os.path.join(devcloud["logs"], f"{region_short(r)}-{service}.log")
                       for r in regions}
         self.start = {r: os.path.getsize(p) for r, p in self.paths.items()}
 

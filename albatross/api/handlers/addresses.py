@@ -57,7 +57,7 @@ def put_plan(req):
 def allocate(req):
     b = req.body
     return 201, address_service.allocate(
-        req.rt, _project(req), region=b["region"], network_id=b["network_id"],
+        req.rt, req.caller, _project(req), region=b["region"], network_id=b["network_id"],
         prefixlen=b["prefix_length"], ip_version=b.get("ip_version", 4), name=b.get("name"))
 
 

@@ -10,7 +10,8 @@ def show_project(req):
 
 
 def set_project(req):
-    return {"image_sync": image_modes.put_project(req.rt, req.params["project_id"], req.body)}
+    return {"image_sync": image_modes.put_project(req.rt, req.caller, req.params["project_id"],
+                                                      req.body)}
 
 
 def delete_project(req):

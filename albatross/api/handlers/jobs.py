@@ -22,7 +22,19 @@ def delete_job(req):
     return 204, None
 
 
+# a retry runs the job's kind of work again: the caller must be allowed that work too
+RETRY_RULES = {"keypair_sync": "albatross:keypairs:sync",
+               "security_group_sync": "albatross:security_groups:sync",
+               "image_sync": "albatross:images:sync", "flavor_sync": "albatross:flavors:sync",
+               "quota_rebalance": "albatross:quotas:sync",
+               "policy_audit": "albatross:sync_policies:audit",
+               "image_rollout_wave": "albatross:image_rollouts:approve",
+               "image_rollback": "albatross:image_rollouts:rollback"}
+
+
 def retry_job(req):
+    job = job_service.get(req.rt, req.caller, req.params["job_id"])  # 404 before 403
+    req.authorize(RETRY_RULES.get(job["kind"], "context_is_admin"), job["project_id"])
     return 202, {"job": job_service.retry(req.rt, req.caller, req.params["job_id"])}
 
 

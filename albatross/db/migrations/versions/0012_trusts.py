@@ -13,8 +13,9 @@ branch_labels = None
 depends_on = None
 
 Timestamp = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-# what acts through a trust; NULL: made before 0012 (such work cannot act for its user)
-USERS = ("jobs", "sync_policies", "image_sync_settings", "image_rollouts")
+# what acts through a trust; NULL: made before 0012 (such work cannot act for its user).
+# A project's image auto mode finds its trust by owner (trusts.owner_kind image_auto).
+USERS = ("jobs", "sync_policies", "image_rollouts")
 
 
 def upgrade():
