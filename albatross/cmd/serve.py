@@ -60,8 +60,12 @@ def serve(conf) -> int:
     log_purge = PeriodicLogPurge(rt).start()
     events = _event_listeners(conf)
     threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
-    server = waitress.create_server(app, host=conf.api.bind_host, port=conf.api.bind_port,
-                                    threads=conf.api.threads, ident="albatross")
+    # streams get threads of their own on top of the API's (docs/decisions/0003); a body
+    # over the largest limit is refused by waitress before it buffers any of it
+    server = waitress.create_server(
+        app, host=conf.api.bind_host, port=conf.api.bind_port, ident="albatross",
+        threads=conf.api.threads + conf.api.max_streams,
+        max_request_body_size=max(conf.api.max_request_body_bytes, conf.logs.max_body_bytes))
     signal.signal(signal.SIGTERM, _exit_on_term)
     LOG.info("Albatross API on http://%s:%s (executor: %s)", conf.api.bind_host,
              conf.api.bind_port, conf.jobs.executor)

@@ -17,8 +17,8 @@ OPTS = [
     cfg.IntOpt("max_batch_lines", default=10000, min=1,
                help="Most lines in one POST /v1/logs."),
     cfg.IntOpt("max_streams", default=2, min=0,
-               help="Live tails (GET /v1/logs/stream) open at once; each holds one of the "
-                    "[api] threads, so keep it well below that number."),
+               help="Live log tails (GET /v1/logs/stream) open at once, within the streams "
+                    "[api] max_streams allows in all."),
     cfg.IntOpt("stream_seconds", default=600, min=10,
                help="A live tail ends after this long; clients reconnect with "
                     "Last-Event-ID and miss nothing."),

@@ -255,6 +255,10 @@ class RegionRegistry:
         if self._user_sessions is not None:
             self._user_sessions.forget_trust(trust_id)
 
+    def token_valid(self, token: str) -> bool:
+        """Keystone's word on a user's token now (a long stream asks again)."""
+        return self.connection(self.names()[0]).identity.check_token(token)
+
     def service_user_id(self) -> str:
         region = self.get(self.names()[0])
         return self._session(region.cloud).get_user_id()

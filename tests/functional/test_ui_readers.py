@@ -55,6 +55,15 @@ class Catalog:
 
     def __init__(self):
         self.glance = {r: [] for r in REGIONS}
+        self.trusts = {}  # trust id -> (user, project, roles): what a retry delegated
+
+    def create_trust(self, authority, roles, expires_at=None):
+        trust_id = f"trust-{len(self.trusts)}"
+        self.trusts[trust_id] = (authority.user_id, authority.project_id, tuple(roles))
+        return trust_id
+
+    def delete_trust(self, trust_id):
+        self.trusts.pop(trust_id, None)
 
     def regions(self, refresh=False):
         return {n: SimpleNamespace(cloud="c", region_name=n, keystone="http://k",
@@ -245,6 +254,9 @@ def test_a_member_keeps_every_form(api, project):
     resp = request(api, "POST", f"/ui/jobs/{project.ids['job']}/retry", session=s,
                    form={"csrf_token": s.csrf})
     assert resp.status_int == 303 and len(api.rt.dispatcher.dispatched) == 1
+    # with a new trust of the member who retried, on the member's project
+    assert [(u, p) for u, p, _roles in api.rt.registry.trusts.values()] == \
+        [(project.member.user_id, project.member.project_id)]
 
 
 @pytest.mark.parametrize("roles,admin,can", [

@@ -1,3 +1,4 @@
+from albatross.api import streams
 from albatross.api.router import Route, StreamBody
 from albatross.api.schemas.events import EVENT_PAGE, QUERY, STREAM_QUERY
 from albatross.services import events as event_service
@@ -15,8 +16,8 @@ def list_events(req):
 
 def stream(req):
     _check_scope(req)
-    return 200, StreamBody("text/event-stream",
-                           event_service.tail(req.rt, req.caller, req.query))
+    return 200, StreamBody("text/event-stream", streams.bounded(
+        req.rt, req.caller, lambda: event_service.tail(req.rt, req.caller, req.query)))
 
 
 _TAGS = ("events",)

@@ -3,6 +3,7 @@ ingest_token so that a shipper needs no Keystone account); admins search and tai
 import hmac
 import zlib
 
+from albatross.api import streams
 from albatross.api.router import Route, StreamBody, Unauthorized
 from albatross.api.schemas import logs as schemas
 from albatross.exceptions import BadRequest, PayloadTooLarge
@@ -50,8 +51,9 @@ def search(req):
 
 def stream(req):
     f = log_service.filters(req.query)
-    return 200, StreamBody("text/event-stream", log_service.open_tail(
-        req.rt, f, req.webob.headers.get("Last-Event-ID")))
+    return 200, StreamBody("text/event-stream", streams.bounded(
+        req.rt, req.caller, lambda: log_service.open_tail(
+            req.rt, f, req.webob.headers.get("Last-Event-ID"))))
 
 
 _TAGS = ("logs",)
