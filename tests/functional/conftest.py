@@ -17,7 +17,23 @@ from albatross.jobs.store import JobStore, TaskSpec
 from albatross.services.runtime import Runtime
 
 
-class NoCatalogRegistry:
+class TrustRecorder:
+    """Records the trusts the service layer asks for (who delegated what); real Keystone trusts
+    are exercised in tests/integration/test_delegation.py."""
+
+    def __init__(self):
+        self.trusts = {}  # trust id -> (user, project, roles)
+
+    def create_trust(self, authority, roles, expires_at=None):
+        trust_id = uuid.uuid4().hex
+        self.trusts[trust_id] = (authority.user_id, authority.project_id, tuple(roles))
+        return trust_id
+
+    def delete_trust(self, trust_id):
+        self.trusts.pop(trust_id, None)
+
+
+class NoCatalogRegistry(TrustRecorder):
     """Stands for a catalog that cannot be read: every lookup raises."""
 
     def regions(self, refresh=False):

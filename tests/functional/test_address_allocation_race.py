@@ -9,6 +9,7 @@ import pytest
 from albatross.addresses.model import Subnet
 from albatross.db.addresses import AddressStore
 from albatross.services import addresses as address_service
+from albatross.services.caller import Caller
 
 REGIONS = ["R1", "R2"]
 
@@ -25,11 +26,17 @@ class Regions:
     def fan_out(self, fn, names):
         return {n: fn(n) for n in names}
 
+    def acting_for(self, authority, request_id=None):
+        assert authority.token == "member-token"  # the subnet is made as the caller
+        return self
+
     def connection(self, region):
         def create_subnet(**fields):
             self.created.append(fields["cidr"])
             return SimpleNamespace(id=f"sub-{len(self.created)}")
-        return SimpleNamespace(network=SimpleNamespace(create_subnet=create_subnet))
+        return SimpleNamespace(network=SimpleNamespace(
+            create_subnet=create_subnet,
+            get_network=lambda network_id: SimpleNamespace(id=network_id, project_id="p")))
 
 
 def inventory(conn, region, project_id, changed_since=None):
@@ -50,7 +57,8 @@ def setup(api, monkeypatch):
 
 
 def allocate(rt):
-    return address_service.allocate(rt, "p", region="R2", network_id="net-2", prefixlen=24,
+    caller = Caller(user_id="u", project_id="p", roles=("member",), token="member-token")
+    return address_service.allocate(rt, caller, "p", region="R2", network_id="net-2", prefixlen=24,
                                     ip_version=4, name=None)
 
 

@@ -6,7 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.functional.conftest import TrustRecorder
 from albatross.db.image_settings import SettingStore
+from albatross.db.trusts import TrustGrant, TrustStore
 from albatross.jobs.store import TaskSpec
 from albatross.services import image_auto
 from albatross.services import images as image_service
@@ -29,8 +31,9 @@ class FakeImages:
             yield SimpleNamespace(id=raw["id"], _body=SimpleNamespace(attributes=dict(raw)))
 
 
-class Cloud:
+class Cloud(TrustRecorder):
     def __init__(self):
+        super().__init__()
         self.glance = {r: FakeImages() for r in REGIONS}
 
     def names(self):
@@ -51,7 +54,11 @@ def cloud(api, monkeypatch):
     api.rt.registry = Cloud()
     orders = []
 
+    # what PUT .../image-sync with mode auto leaves: a trust of the user who set it
+    TrustStore(api.rt.store.db_url).add(TrustGrant("trust-of-u", "u", "p"), "image_auto", "p")
+
     def request_sync(rt, caller, req, **kwargs):
+        assert kwargs["trust"].id == "trust-of-u" and not kwargs["trust"].owned
         orders.append((req.images[0], tuple(req.target_regions), kwargs["origin"]))
         # no tasks: never busy, as if the copy were done at once
         job_id, _ = rt.store.create_job(project_id=caller.project_id, user_id=caller.user_id,

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.functional.conftest import TrustRecorder
 from albatross.images.meta import ImageState
 from albatross.services import image_modes
 
@@ -16,7 +17,7 @@ def error(resp):
     return json.loads(resp.body)["error"]
 
 
-class Regions:
+class Regions(TrustRecorder):
     def names(self):
         return list(REGIONS)
 

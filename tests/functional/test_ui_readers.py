@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 import webob
 
+from tests.functional.conftest import TrustRecorder
 from albatross.db.engine import session_scope
 from albatross.db.models import DriftEvent, RolloutEvent
 from albatross.db.policies import PolicyStore
@@ -48,22 +49,14 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 OPTIONAL_END = {"option", "li", "dt", "dd", "p", "tr", "td", "th"}   # closed by their parent
 
 
-class Catalog:
+class Catalog(TrustRecorder):
     """Two regions; a connection has a Glance (the `glance` dict, read through the patched
     list_raw) and no Neutron, so reading addresses fails in each region (the page still
     shows, with what is stored: nothing)."""
 
     def __init__(self):
+        super().__init__()
         self.glance = {r: [] for r in REGIONS}
-        self.trusts = {}  # trust id -> (user, project, roles): what a retry delegated
-
-    def create_trust(self, authority, roles, expires_at=None):
-        trust_id = f"trust-{len(self.trusts)}"
-        self.trusts[trust_id] = (authority.user_id, authority.project_id, tuple(roles))
-        return trust_id
-
-    def delete_trust(self, trust_id):
-        self.trusts.pop(trust_id, None)
 
     def regions(self, refresh=False):
         return {n: SimpleNamespace(cloud="c", region_name=n, keystone="http://k",
