@@ -55,11 +55,18 @@ def parse_body(schema: dict, req) -> object:
     if ctype and ctype != "application/json":
         raise BadRequest(f"Content-Type must be application/json, not {ctype}",
                          field="Content-Type")
+    return validate(schema, load_json(req.body))
+
+
+def load_json(raw: bytes) -> object:
+    """The body as JSON, or a 400: malformed, or nested too deeply for the parser (a client
+    must not be able to turn a body into a RecursionError and a 500)."""
     try:
-        data = json.loads(req.body)
+        return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}", field="(body)")
-    return validate(schema, data)
+    except RecursionError:
+        raise BadRequest("the body is nested too deeply", field="(body)") from None
 
 
 def _coerce(name: str, schema: dict, raw: str):

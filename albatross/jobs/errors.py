@@ -7,6 +7,7 @@ from openstack import exceptions as sdk_exc
 
 from albatross.reconcilers.base import Conflict, NotInSource, RegionsFailed, Unsupported
 from albatross.regions.delegation import DelegationLost
+from albatross.regions.errors import reason
 from albatross.regions.registry import UnknownRegion
 
 
@@ -42,8 +43,7 @@ def classify(exc: Exception, region: str) -> Failure:
         return Failure(status >= 500, f"{region}: HTTP {status} {exc.message or ''}".strip())
     if isinstance(exc, sdk_exc.HttpException):
         status = exc.status_code or 0
-        detail = (exc.details or exc.message or "").strip()
-        return Failure(status >= 500, f"{region}: HTTP {status}: {detail}"[:1000])
+        return Failure(status >= 500, f"{region}: {reason(exc)}")
     if isinstance(exc, sdk_exc.SDKException):
-        return Failure(True, f"{region}: {exc}"[:1000])
+        return Failure(True, f"{region}: {reason(exc)}")
     return Failure(False, f"{region}: internal error ({type(exc).__name__})", True)

@@ -46,6 +46,8 @@ def split(body: bytes, max_lines: int) -> list[tuple[int, object]]:
             items = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BatchError(f"the body starts with [ but is not a JSON array: {exc}")
+        except RecursionError:
+            raise BatchError("the body is nested too deeply") from None
         if not isinstance(items, list):
             raise BatchError("the body is not a JSON array")
         out = list(enumerate(items, 1))
@@ -57,6 +59,8 @@ def split(body: bytes, max_lines: int) -> list[tuple[int, object]]:
                     out.append((number, json.loads(raw)))
                 except (ValueError, UnicodeDecodeError) as exc:
                     out.append((number, LineError(f"not JSON: {exc}")))
+                except RecursionError:
+                    out.append((number, LineError("nested too deeply")))
     if len(out) > max_lines:
         raise BatchError(f"{len(out)} lines; send at most {max_lines} per request")
     return out

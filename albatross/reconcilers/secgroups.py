@@ -13,6 +13,7 @@ from openstack import exceptions as sdk_exc
 from albatross.db import locks
 from albatross.db.mappings import MappingStore
 from albatross.db.policies import record_drift, record_unreachable
+from albatross.regions.errors import reason
 from albatross.reconcilers.base import (Outcome, Plan, Reconciler, RegionsFailed, TaskContext,
                                         check_lease)
 from albatross.regions import secgroups as neutron
@@ -91,7 +92,7 @@ class SecurityGroupReconciler(Reconciler):
                                            policy_id=ctx.payload["policy_id"],
                                            task_id=ctx.task_id, region=ctx.target_region,
                                            resource_type=GROUP,
-                                           message=f"{type(exc).__name__}: {exc}")
+                                           message=reason(exc))
                     raise
         except locks.Busy:
             raise RegionsFailed(f"{ctx.target_region}: another sync of this project's "

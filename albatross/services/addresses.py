@@ -19,6 +19,7 @@ from albatross.db.models import utcnow
 from albatross.exceptions import (BadRequest, Conflict, Forbidden, NotFound,
                                   UpstreamUnavailable)
 from albatross.regions import addresses as neutron
+from albatross.regions.errors import reason
 from albatross.services import delegation
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -133,11 +134,22 @@ CSV_COLUMNS = ["kind", "region", "network_id", "object_id", "address", "ip_versi
                "name", "network_name"]   # added later: new columns go at the end
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet would run as a formula (a Neutron name is the tenant's
+    choice: "=HYPERLINK(...)") gets a leading quote, as OWASP advises for CSV exports."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def as_csv(table: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(table)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in table)
     return buf.getvalue()
 
 
@@ -287,11 +299,11 @@ def allocate(rt: Runtime, caller: Caller, project_id: str, *, region: str, netwo
             network_id=network_id, cidr=cidr, ip_version=ip_version, project_id=project_id,
             name=name or f"albatross-{cidr}")
     except Exception as exc:
-        store.settle(reservation.id, error=f"{type(exc).__name__}: {exc}"[:500])
+        store.settle(reservation.id, error=reason(exc))
         status = getattr(exc, "status_code", None)
         if isinstance(exc, sdk_exc.HttpException) and status and 400 <= status < 500:
             raise BadRequest(f"{region} refused the subnet {cidr}: "
-                             f"{exc.details or exc.message}", field="network_id")
+                             f"{reason(exc)}", field="network_id")
         raise UpstreamUnavailable(f"{region} could not create the subnet {cidr}: "
                                   f"{type(exc).__name__}", field="region")
     store.settle(reservation.id, subnet_id=subnet.id)

@@ -24,6 +24,7 @@ from albatross.images import auto
 from albatross.images.meta import ImageState, state_from_raw
 from albatross.images.modes import AUTO, Effective, resolve
 from albatross.regions import images as glance
+from albatross.regions.errors import reason
 from albatross.regions.delegation import Authority, DelegationLost
 from albatross.services import image_backoff, image_modes
 from albatross.services import images as image_service
@@ -311,8 +312,8 @@ def poll_auto(rt: Runtime) -> list[str]:
             try:
                 started += _poll_project(rt, project_id, rt.conf.image_sync.full_scan_interval)
             except Exception as exc:  # a region down: the marks stay, the next round retries
-                LOG.warning("auto: project %s not polled: %s", project_id, exc)
-                _note_error(rt, project_id, f"{type(exc).__name__}: {exc}"[:500])
+                LOG.warning("auto: project %s not polled: %s", project_id, type(exc).__name__)
+                _note_error(rt, project_id, reason(exc))
     return started
 
 

@@ -285,8 +285,12 @@ class Dashboard:
         return page.render("error.html", status=status, status_code=status, message=message)
 
     def set_cookie(self, req, resp, name: str, value: str, **kwargs) -> None:
+        """Secure when configured, or when the browser came over TLS: directly, or through a
+        TLS-terminating proxy that says so (trusting the header can only add the flag)."""
+        tls = req.scheme == "https" or \
+            req.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower() == "https"
         resp.set_cookie(name, value, path=PREFIX, httponly=True, samesite="Strict",
-                        secure=req.scheme == "https" or self.conf.ui.secure_cookies, **kwargs)
+                        secure=tls or self.conf.ui.secure_cookies, **kwargs)
 
     @staticmethod
     def secure(req, resp) -> None:

@@ -1,12 +1,10 @@
 """/v1.0/{project_id}/os-quota-sets and os-quota-class-sets: Kingbird's shapes over
 Albatross's global quotas. Unlike Kingbird: JSON only, 403 for a foreign tenant in the URL,
 classes really enforced, and a limit change rebalances the regions at once."""
-import json
 
 from albatross.api import validation
 from albatross.api.router import Route
 from albatross.api.schemas.quotas import CLASS_NAME, LIMITS, PROJECT_ID
-from albatross.exceptions import BadRequest
 from albatross.quota.resources import RESOURCES
 from albatross.services import quotas as quota_service
 
@@ -55,10 +53,7 @@ def sync(req):
 def delete(req):
     target = req.params["target_project"]
     if req.webob.body:
-        try:
-            body = json.loads(req.webob.body)
-        except ValueError as exc:
-            raise BadRequest(f"the body is not valid JSON: {exc}", field="(body)")
+        body = validation.load_json(req.webob.body)
         keys = validation.validate(DELETE_KEYS, body)["quota_set"]
         quota_service.delete_project(req.rt, req.caller, target, keys)
         return {"Deleted quota limits": keys}

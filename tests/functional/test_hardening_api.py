@@ -1,0 +1,37 @@
+"""Issue 14, finding 8, through the API: a retry needs the rule of the job's kind and
+delegates again; a body nested deeper than the parser goes is a 400, not a 500."""
+import json
+
+
+def error(resp):
+    return json.loads(resp.body)["error"]
+
+
+def test_a_retry_needs_the_rule_of_the_jobs_kind(policy_file, api):
+    policy_file.write_text('"albatross:keypairs:sync": "role:admin"\n')
+    me = api.identity()
+    failed = api.make_job(me, 2, ["FAILED", "SUCCESS"])
+    resp = api.request("POST", f"/v1/jobs/{failed}/retry", who=me)
+    assert resp.status_int == 403, resp.body
+    assert "albatross:keypairs:sync" in error(resp)["message"]
+    assert api.rt.dispatcher.dispatched == [] and api.rt.registry.trusts == {}
+
+
+def test_a_retry_delegates_again_with_the_retrying_user(api):
+    me = api.identity()
+    failed = api.make_job(me, 2, ["FAILED", "SUCCESS"])
+    assert api.request("POST", f"/v1/jobs/{failed}/retry", who=me).status_int == 202
+    assert list(api.rt.registry.trusts.values()) == [
+        (me.user_id, me.project_id, tuple(me.roles))]
+    job = api.rt.store.get_job(failed)[0]
+    assert job.trust_id in api.rt.registry.trusts
+
+
+def test_deeply_nested_bodies_are_refused_with_400(api):
+    me = api.identity()
+    for path in ("/v1/keypairs/sync", f"/v1/projects/{me.project_id}/address-plan"):
+        method = "PUT" if path.endswith("plan") else "POST"
+        resp = api.request(method, path, who=me, body=b"[" * 5000,
+                           headers={"Content-Type": "application/json"})
+        assert resp.status_int == 400, (path, resp.body)
+        assert error(resp)["field"] == "(body)"
