@@ -35,3 +35,17 @@ def test_deeply_nested_bodies_are_refused_with_400(api):
                            headers={"Content-Type": "application/json"})
         assert resp.status_int == 400, (path, resp.body)
         assert error(resp)["field"] == "(body)"
+
+
+def test_kingbird_image_entries_check_the_image_sync_rule(policy_file, api):
+    """Finding 4: os-sync image entries were only checked against the keypair rule."""
+    policy_file.write_text('"albatross:images:sync": "role:admin"\n')
+    me = api.identity()
+    body = {"resource_set": {"resource_type": "image", "resources": ["an-image"],
+                             "source": "R1", "target": ["R2"], "force": "False"}}
+    resp = api.request("POST", f"/v1.0/{me.project_id}/os-sync/", who=me, json=body)
+    assert resp.status_int == 403, resp.body
+    assert "albatross:images:sync" in error(resp)["message"]
+    body["resource_set"]["resource_type"] = "keypair"  # still open: 503, past the policy
+    assert api.request("POST", f"/v1.0/{me.project_id}/os-sync/", who=me,
+                       json=body).status_int == 503

@@ -57,7 +57,8 @@ def create(req):
     [kind] = kinds
     if kind == "flavor":  # the route's own rule is the keypair one, open to members
         req.authorize("albatross:flavors:sync", req.caller.project_id)
-    if kind == "image":
+    if kind == "image":  # likewise: the rule of image sync, not only the keypair one
+        req.authorize("albatross:images:sync", req.caller.project_id)
         job = _image_job(req, entries)
     else:
         service = _SERVICES[kind]
@@ -108,7 +109,7 @@ _JOB = {**_PROJECT, "job_id": UUID}
 _TAGS = ("kingbird",)
 
 ROUTES = [
-    # flavor entries are checked against albatross:flavors:sync as well, in create()
+    # flavor and image entries are checked against their own rules as well, in create()
     Route("POST", _BASE, create, "Kingbird: start a sync job", policy="albatross:keypairs:sync",
           body=SYNC_REQUEST, response=JOB_STATUS, tags=_TAGS, path_params=_PROJECT,
           own_project=True),
