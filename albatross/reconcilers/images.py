@@ -61,9 +61,14 @@ def _mappings(ctx: TaskContext, source: ImageState) -> MappingStore:
 
 def diff_image(source: ImageState, current: ImageState | None, desired: dict, force: bool,
                ours: bool) -> Plan:
-    """Pure. `ours`: Albatross made `current` (mapped, or marked with the source's id)."""
+    """Pure. `ours`: Albatross made `current` (mapped, or marked with the source's id). A
+    target image of another owner is never ours, filled, replaced or updated, whatever its
+    id and properties say: a tenant can make an image with any free id and any property."""
     if current is None:
         return Plan("create", "absent in target", source)
+    if source.owner and current.owner != source.owner:
+        return Plan("conflict", f"image {current.id} in the target belongs to another project "
+                                f"({current.owner}); it is left alone", source, current)
     if current.status == "active" and current.same_bytes(source):
         changes, removed = meta.metadata_patch(desired, current.fields)
         if current.hidden != source.hidden:

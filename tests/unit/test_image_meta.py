@@ -100,6 +100,8 @@ def expected_action(current, same, meta_differs, ours, force) -> str:
     """The decision table, written independently of diff_image."""
     if current is None:
         return "create"
+    if current.owner != "p":  # another project's image, whatever its id and marks say
+        return "conflict"
     if current.status == "active" and same:
         return "update" if meta_differs else "none"
     if ours and current.status == "queued":
@@ -114,14 +116,15 @@ statuses = st.sampled_from(["active", "queued", "saving", "importing", "killed",
 
 
 @given(st.booleans(), statuses, st.booleans(), st.booleans(), st.booleans(), st.booleans(),
-       st.booleans())
+       st.booleans(), st.booleans())
 def test_diff_image_decisions(present, status, same, meta_differs, hidden_differs, ours,
-                              force):
+                              force, foreign):
     source = state(fields={"name": "img", "build": "1"})
     desired = meta.desired_fields(source, {})
     fields = dict(desired, build="2") if meta_differs else dict(desired)
     current = state("copy", status, fields, hidden=hidden_differs,
-                    hash_value="h-a" if same else "h-b") if present else None
+                    hash_value="h-a" if same else "h-b",
+                    owner="intruder" if foreign else "p") if present else None
     plan = diff_image(source, current, desired, force, ours)
     want = expected_action(current, same, meta_differs or hidden_differs, ours, force)
     assert plan.action == want, plan.reason
@@ -131,7 +134,8 @@ def test_diff_image_decisions(present, status, same, meta_differs, hidden_differ
         assert (changes.get("build") == "1") == meta_differs
         assert ("os_hidden" in changes) == hidden_differs
     if want == "conflict":
-        assert "force" in plan.reason and current.id in plan.reason
+        assert current.id in plan.reason
+        assert ("another project" in plan.reason) == foreign
 
 
 def test_diff_image_never_overwrites_someone_elses_image_without_force():
