@@ -1,5 +1,7 @@
 """The attacks of issue 14, repeated on the real dev cloud: each once did harm; each is now
 refused, and the victim's project, read straight from Neutron, is unchanged."""
+import socket
+import time
 import uuid
 
 import pytest
@@ -53,3 +55,33 @@ def test_a_subnet_is_never_allocated_on_another_projects_network(devcloud, albat
     lines = [ln for ln in logs.wait_global_lines(region, rid) if "subnet" in ln]
     user_id = attacker.session.get_user_id()
     assert lines and all(f" {user_id} {project.id} " in ln for ln in lines), lines
+
+
+def _raw_request(url: str, head: str, body_chunks=()) -> bytes:
+    """Send a request by hand (a client that lies about or streams its body); the answer's
+    first bytes, or b"" if the server closed without one."""
+    host, port = url.rsplit("//", 1)[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(head.encode())
+        try:
+            for chunk in body_chunks:
+                s.sendall(chunk)
+        except OSError:  # the server stopped reading: it refused the body
+            pass
+        try:
+            return s.recv(200)
+        except OSError:
+            return b""
+
+
+def test_an_oversized_body_is_refused_before_it_is_buffered(albatross):
+    """Finding 5: waitress used to buffer up to 1 GiB of an unauthenticated body first."""
+    t0 = time.monotonic()
+    answer = _raw_request(albatross.url, "POST /v1/keypairs/sync HTTP/1.1\r\nHost: t\r\n"
+                          "Content-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+    assert time.monotonic() - t0 < 5
+    chunk = b"100000\r\n" + b"x" * 0x100000 + b"\r\n"  # 1 MiB chunks, never ending
+    answer = _raw_request(albatross.url, "POST /v1/logs HTTP/1.1\r\nHost: t\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n", [chunk] * 64)
+    assert answer.startswith(b"HTTP/1.1 413"), answer
