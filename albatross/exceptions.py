@@ -35,6 +35,10 @@ class PayloadTooLarge(AlbatrossError):
     status, title = 413, "Payload Too Large"
 
 
+class TooManyRequests(AlbatrossError):
+    status, title = 429, "Too Many Requests"
+
+
 class UpstreamUnavailable(AlbatrossError):
     """A region needed to answer the request synchronously did not."""
     status, title = 503, "Service Unavailable"

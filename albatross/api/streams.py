@@ -8,13 +8,9 @@ import logging
 import threading
 import time
 
-from albatross.exceptions import AlbatrossError, UpstreamUnavailable
+from albatross.exceptions import TooManyRequests, UpstreamUnavailable
 
 LOG = logging.getLogger(__name__)
-
-
-class TooManyStreams(AlbatrossError):
-    status, title = 429, "Too Many Requests"
 
 
 class StreamSlots:
@@ -28,7 +24,7 @@ class StreamSlots:
     def take(self, user_id: str) -> None:
         with self._lock:
             if self._open[user_id] >= self.per_user:
-                raise TooManyStreams(f"you have {self.per_user} live streams open already; "
+                raise TooManyRequests(f"you have {self.per_user} live streams open already; "
                                      "close one first")
             if sum(self._open.values()) >= self.total:
                 raise UpstreamUnavailable(f"{self.total} live streams are open already; try "

@@ -9,6 +9,10 @@ OPTS = [
                     "plan (0: only on demand)."),
     cfg.IntOpt("full_refresh_interval", default=900, min=60,
                help="Seconds between full reads, which also notice deleted objects."),
+    cfg.IntOpt("min_read_interval", default=10, min=0,
+               help="A project's addresses are read from the regions on request at most this "
+                    "often: a smaller max_age counts as this, and POST .../refresh within it "
+                    "answers 429 (allocation always reads live)."),
 ]
 
 

@@ -17,7 +17,7 @@ from albatross.db import locks
 from albatross.db.addresses import AddressStore
 from albatross.db.models import utcnow
 from albatross.exceptions import (BadRequest, Conflict, Forbidden, NotFound,
-                                  UpstreamUnavailable)
+                                  TooManyRequests, UpstreamUnavailable)
 from albatross.regions import addresses as neutron
 from albatross.regions.errors import reason
 from albatross.services import delegation
@@ -57,7 +57,7 @@ def refresh(rt: Runtime, project_id: str, *, incremental: bool = False,
     out = {}
     for region, result in rt.registry.fan_out(read_region, names).items():
         if isinstance(result, Exception):
-            message = f"{type(result).__name__}: {result}"[:500]
+            message = reason(result)
             store.failed(project_id, region, message)
             out[region] = message
         else:
@@ -69,16 +69,35 @@ def refresh(rt: Runtime, project_id: str, *, incremental: bool = False,
     return out
 
 
+def _age(store: AddressStore, project_id: str) -> tuple[list, float | None]:
+    """(refresh states, seconds since the oldest region's last read; None: never read)."""
+    states = store.refreshes(project_id)
+    oldest = min((s.incremental_at for s in states if s.incremental_at), default=None)
+    return states, (utcnow() - oldest).total_seconds() if oldest else None
+
+
 def _current(rt: Runtime, project_id: str, max_age: float | None) -> dict[str, list]:
-    """The stored inventory, refreshed first when it is older than `max_age` seconds."""
+    """The stored inventory, refreshed first when it is older than `max_age` seconds (never
+    more often than [addresses] min_read_interval: a client asking max_age=0 in a loop must
+    not turn into a full read of every region's Neutron each time)."""
     store = AddressStore(rt.store.db_url)
     if max_age is not None:
-        states = store.refreshes(project_id)
-        oldest = min((s.incremental_at for s in states if s.incremental_at), default=None)
-        if not states or oldest is None or \
-                utcnow() - oldest > datetime.timedelta(seconds=max_age):
+        max_age = max(max_age, rt.conf.addresses.min_read_interval)
+        states, age = _age(store, project_id)
+        if age is None or age > max_age:
             refresh(rt, project_id, incremental=bool(states))
     return store.load(project_id)
+
+
+def refresh_on_request(rt: Runtime, project_id: str) -> dict[str, str]:
+    """POST .../refresh: a read of every region now, unless one was made less than
+    [addresses] min_read_interval ago (429, saying when to ask again)."""
+    _states, age = _age(AddressStore(rt.store.db_url), project_id)
+    wait = rt.conf.addresses.min_read_interval
+    if age is not None and age < wait:
+        raise TooManyRequests(f"the project's addresses were read {age:.0f}s ago; read again "
+                              f"in {wait - age:.0f}s", field="project_id")
+    return refresh(rt, project_id)
 
 
 def rows(inventory: dict[str, list]) -> list[dict]:

@@ -120,3 +120,22 @@ def test_the_openapi_document_describes_the_named_sides(api):
     side = schema["properties"]["conflicts"]["items"]["properties"]["side_a"]
     assert {"subnet_name", "network_name", "port_name", "description",
             "router_name"} <= set(side["properties"])
+
+
+def test_a_reader_cannot_make_every_request_a_full_read_of_neutron(api, monkeypatch):
+    """Finding 6: max_age=0 and POST .../refresh once read every region each time."""
+    from albatross.services import addresses as address_service
+    reads = []
+    monkeypatch.setattr(address_service, "refresh",
+                        lambda rt, project_id, **kw: reads.append(project_id) or {})
+    reader = api.identity(roles=("reader",))
+    _seed(api, reader.project_id)  # read just now
+    base = f"/v1/projects/{reader.project_id}/addresses"
+    for _ in range(5):
+        assert api.request("GET", base + "?max_age=0", who=reader).status_int == 200
+    resp = api.request("POST", base + "/refresh", who=reader)
+    assert resp.status_int == 429 and error(resp)["field"] == "project_id", resp.body
+    assert reads == []
+    api.rt.conf.set_override("min_read_interval", 0, group="addresses")
+    assert api.request("POST", base + "/refresh", who=reader).status_int == 200
+    assert reads == [reader.project_id]

@@ -42,7 +42,7 @@ def summary(req):
 
 
 def refresh(req):
-    return {"regions": address_service.refresh(req.rt, _project(req))}
+    return {"regions": address_service.refresh_on_request(req.rt, _project(req))}
 
 
 def get_plan(req):
