@@ -9,6 +9,9 @@ OPTS = [
     cfg.IntOpt("audit_check_interval", default=30, min=0,
                help="How often the server looks for policies due an audit (0: never; audits "
                     "then run only on demand)."),
+    cfg.IntOpt("max_policies_per_project", default=100, min=1,
+               help="Sync policies one project may have: each audit reads its source and "
+                    "every target region, so their number is the project's read budget."),
 ]
 
 

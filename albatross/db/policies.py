@@ -1,7 +1,7 @@
 """Sync policies and the drift events their audits record."""
 import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from albatross.db.engine import session_scope
 from albatross.db.models import DriftEvent, SyncPolicy, Task, utcnow
@@ -22,12 +22,24 @@ class PolicyStore:
         with session_scope(self.db_url) as s:
             return s.get(SyncPolicy, policy_id)
 
-    def find(self, project_id: str | None) -> list[SyncPolicy]:
+    def find(self, project_id: str | None, limit: int | None = None,
+             marker: str | None = None) -> list[SyncPolicy]:
+        """Oldest first; a page of `limit` after the policy `marker`."""
         with session_scope(self.db_url) as s:
             q = select(SyncPolicy).order_by(SyncPolicy.created_at, SyncPolicy.id)
             if project_id is not None:
                 q = q.where(SyncPolicy.project_id == project_id)
-            return list(s.scalars(q))
+            m = s.get(SyncPolicy, marker) if marker else None
+            if m is not None:
+                q = q.where(or_(SyncPolicy.created_at > m.created_at,
+                                and_(SyncPolicy.created_at == m.created_at,
+                                     SyncPolicy.id > m.id)))
+            return list(s.scalars(q.limit(limit) if limit else q))
+
+    def count(self, project_id: str) -> int:
+        with session_scope(self.db_url) as s:
+            return s.scalar(select(func.count()).select_from(SyncPolicy)
+                            .where(SyncPolicy.project_id == project_id))
 
     def delete(self, policy_id: str) -> bool:
         with session_scope(self.db_url) as s:

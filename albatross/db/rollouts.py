@@ -1,5 +1,5 @@
 """Image rollouts, their history and the snapshots their rollbacks restore."""
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from albatross.db.engine import session_scope
 from albatross.db.models import ImageRollout, RolloutEvent, RolloutSnapshot, utcnow
@@ -23,16 +23,21 @@ class RolloutStore:
         with session_scope(self.db_url) as s:
             return s.get(ImageRollout, rollout_id)
 
-    def find(self, project_id: str | None = None,
-             states: tuple[str, ...] | None = None) -> list[ImageRollout]:
-        """Newest first."""
+    def find(self, project_id: str | None = None, states: tuple[str, ...] | None = None,
+             limit: int | None = None, marker: str | None = None) -> list[ImageRollout]:
+        """Newest first; a page of `limit` after the rollout `marker`."""
         with session_scope(self.db_url) as s:
             q = select(ImageRollout).order_by(ImageRollout.created_at.desc(), ImageRollout.id)
             if project_id is not None:
                 q = q.where(ImageRollout.project_id == project_id)
             if states is not None:
                 q = q.where(ImageRollout.state.in_(states))
-            return list(s.scalars(q))
+            m = s.get(ImageRollout, marker) if marker else None
+            if m is not None:
+                q = q.where(or_(ImageRollout.created_at < m.created_at,
+                                and_(ImageRollout.created_at == m.created_at,
+                                     ImageRollout.id > m.id)))
+            return list(s.scalars(q.limit(limit) if limit else q))
 
     def save(self, rollout_id: str, events: list[RolloutEvent], **values) -> None:
         """New values and the history entries that explain them, together."""

@@ -365,8 +365,10 @@ def get(rt: Runtime, caller: Caller, rollout_id: str) -> dict:
     return view(rt, _store(rt).get(rollout_id), history=True)
 
 
-def list_rollouts(rt: Runtime, caller: Caller) -> list[dict]:
-    return [view(rt, r) for r in _store(rt).find(caller.project_id)]
+def list_rollouts(rt: Runtime, caller: Caller, limit: int = 100,
+                  marker: str | None = None) -> list[dict]:
+    return [view(rt, r) for r in _store(rt).find(caller.project_id, limit=limit,
+                                                 marker=marker)]
 
 
 def act(rt: Runtime, caller: Caller, rollout_id: str, action: str) -> dict:

@@ -59,6 +59,10 @@ def _selector(body: dict) -> Selector:
 
 def create(rt: Runtime, caller: Caller, body: dict) -> dict:
     selector = _selector(body)
+    cap = rt.conf.sync.max_policies_per_project
+    if PolicyStore(rt.store.db_url).count(caller.project_id) >= cap:
+        raise Conflict(f"the project has {cap} sync policies, the most allowed; delete one "
+                       "first", field="name")
     targets = body["target_regions"]
     region_service.check_targets(rt, body["source_region"], targets)
     store = PolicyStore(rt.store.db_url)
@@ -89,8 +93,10 @@ def get(rt: Runtime, caller: Caller, policy_id: str) -> dict:
     return view(_load(rt, caller, policy_id))
 
 
-def list_policies(rt: Runtime, caller: Caller) -> list[dict]:
-    return [view(p) for p in PolicyStore(rt.store.db_url).find(caller.project_id)]
+def list_policies(rt: Runtime, caller: Caller, limit: int = 100,
+                  marker: str | None = None) -> list[dict]:
+    return [view(p) for p in PolicyStore(rt.store.db_url).find(caller.project_id, limit,
+                                                               marker)]
 
 
 def delete(rt: Runtime, caller: Caller, policy_id: str) -> None:

@@ -133,3 +133,19 @@ def test_member_cannot_sync_another_projects_groups(api):
         "source_region": "R1", "target_regions": ["R2"], "all": True,
         "project_id": other.project_id})
     assert resp.status_int == 403
+
+
+def test_policies_are_capped_per_project_and_listed_in_pages(api):
+    """Finding 6: no cap, and one unpaged list."""
+    api.rt.conf.set_override("max_policies_per_project", 3, group="sync")
+    me = api.identity()
+    made = [make_policy(api, me, f"p{i}") for i in range(3)]
+    resp = api.request("POST", "/v1/sync-policies", who=me, json={
+        "name": "one-more", "resource_type": "keypair", "source_region": "RegionOne",
+        "target_regions": ["RegionTwo"], "all": True})
+    assert resp.status_int == 409 and "3 sync policies" in error(resp)["message"]
+    first = api.request("GET", "/v1/sync-policies?limit=2", who=me).json["policies"]
+    assert [p["id"] for p in first] == made[:2]
+    rest = api.request("GET", f"/v1/sync-policies?limit=2&marker={made[1]}", who=me)
+    assert [p["id"] for p in rest.json["policies"]] == made[2:]
+    assert api.request("GET", "/v1/sync-policies?limit=0", who=me).status_int == 400

@@ -1,6 +1,6 @@
 from albatross.api.policies.rollouts import ACTIONS
 from albatross.api.router import Route
-from albatross.api.schemas.common import UUID
+from albatross.api.schemas.common import PAGE_QUERY, UUID
 from albatross.api.schemas.rollouts import CREATE, ROLLOUT_ENVELOPE, ROLLOUT_LIST
 from albatross.services import rollouts as rollout_service
 
@@ -10,7 +10,8 @@ def start(req):
 
 
 def list_rollouts(req):
-    return {"rollouts": rollout_service.list_rollouts(req.rt, req.caller)}
+    return {"rollouts": rollout_service.list_rollouts(req.rt, req.caller, req.query["limit"],
+                                                      req.query.get("marker"))}
 
 
 def show(req):
@@ -32,8 +33,9 @@ ROUTES = [
           "Controlled mode: roll a new image version out in waves (canary first), each "
           "verified and approved before the next", policy="albatross:image_rollouts:create",
           body=CREATE, response=ROLLOUT_ENVELOPE, status=201, tags=_TAGS),
-    Route("GET", "/v1/image-rollouts", list_rollouts, "The project's image rollouts",
-          policy="albatross:image_rollouts:list", response=ROLLOUT_LIST, tags=_TAGS),
+    Route("GET", "/v1/image-rollouts", list_rollouts, "The project's image rollouts, newest "
+          "first", policy="albatross:image_rollouts:list", query=PAGE_QUERY,
+          response=ROLLOUT_LIST, tags=_TAGS),
     Route("GET", "/v1/image-rollouts/{rollout_id}", show,
           "A rollout: state, waves with their jobs, history (moved on first if a wave "
           "finished)", policy="albatross:image_rollouts:get", response=ROLLOUT_ENVELOPE,

@@ -1,5 +1,5 @@
 from albatross.api.router import Route
-from albatross.api.schemas.common import JOB_ENVELOPE, UUID
+from albatross.api.schemas.common import JOB_ENVELOPE, PAGE_QUERY, UUID
 from albatross.api.schemas.sync_policies import (CREATE, DRIFT_LIST, DRIFT_QUERY,
                                                  POLICY_ENVELOPE, POLICY_LIST)
 from albatross.services import sync_policies as policy_service
@@ -10,7 +10,8 @@ def create(req):
 
 
 def list_policies(req):
-    return {"policies": policy_service.list_policies(req.rt, req.caller)}
+    return {"policies": policy_service.list_policies(req.rt, req.caller, req.query["limit"],
+                                                     req.query.get("marker"))}
 
 
 def show(req):
@@ -41,8 +42,9 @@ ROUTES = [
           "Keep keypairs or security groups in step from one region to others",
           policy="albatross:sync_policies:create", body=CREATE, response=POLICY_ENVELOPE,
           status=201, tags=_TAGS),
-    Route("GET", "/v1/sync-policies", list_policies, "The project's sync policies",
-          policy="albatross:sync_policies:list", response=POLICY_LIST, tags=_TAGS),
+    Route("GET", "/v1/sync-policies", list_policies, "The project's sync policies, oldest "
+          "first", policy="albatross:sync_policies:list", query=PAGE_QUERY,
+          response=POLICY_LIST, tags=_TAGS),
     Route("GET", "/v1/sync-policies/{policy_id}", show, "A sync policy",
           policy="albatross:sync_policies:get", response=POLICY_ENVELOPE, tags=_TAGS,
           path_params=_ID),

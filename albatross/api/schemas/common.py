@@ -5,6 +5,9 @@ KEYPAIR_NAME = {"type": "string", "minLength": 1, "maxLength": 255,
                 "pattern": "^[A-Za-z0-9 _.@-]+$"}
 UUID = {"type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                                      "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}
+# a page of a list: at most `limit` items after the one whose id is `marker`
+PAGE_QUERY = {"limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+              "marker": UUID}
 REGION = {"type": "string", "minLength": 1, "maxLength": 128}
 NULLABLE_STR = {"type": ["string", "null"]}
 TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
