@@ -1,7 +1,8 @@
 """The image x region matrix of a project: every image the project sees in a source region
 (Glance's visibility rules, as `images.visible_to` decides them for the project) and, per
-region, whether an identical copy is there. Glance is read with the service's credentials;
-the source first, then every other region at once. A region that does not answer is named
+region, whether an identical copy is there. The source is listed with the member's own
+token (an admin's view with the service's credentials, filtered to the project); the copies
+in every other region at once with the service's credentials, by id. A region that does not answer is named
 and its cells say `unreachable`; the rest of the answer still comes."""
 import dataclasses
 
@@ -15,6 +16,7 @@ from albatross.images import modes
 from albatross.images.meta import ImageState, state_from_raw
 from albatross.jobs import states
 from albatross.regions import images as glance
+from albatross.services import delegation
 from albatross.services import images as image_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -45,8 +47,12 @@ def default_source(rt: Runtime, project_id: str) -> str:
 
 
 def _read_source(rt: Runtime, caller: Caller, source: str) -> list[ImageState]:
-    """Every image the caller's project sees in the source region, by id. An admin gets the
-    project's view too (Glance's admin view would be every project's images)."""
+    """Every image the caller's project sees in the source region, by id. A member's own
+    token lists exactly that (Glance applies its visibility rules: two listings, no call per
+    shared image); an admin gets the project's view too, read with the service account and
+    filtered here (Glance's admin view would be every project's images)."""
+    if not caller.is_admin and caller.token:
+        return _read_source_as(delegation.acting(rt, caller).connection(source), source)
     conn = rt.registry.connection(source)
     member = dataclasses.replace(caller, is_admin=False)
 
@@ -69,6 +75,20 @@ def _read_source(rt: Runtime, caller: Caller, source: str) -> list[ImageState]:
         region_service.raise_read_failure(exc, source, "source", refused="the image members",
                                           read="image members")
     return sorted(visible, key=lambda img: img.id)
+
+
+def _read_source_as(conn, source: str) -> list[ImageState]:
+    """The caller's own listing: owned, public and accepted shared images, then community."""
+    images: dict[str, ImageState] = {}
+    for filters in ({}, {"visibility": "community"}):
+        try:
+            raws = list_raw(conn, **filters)
+        except Exception as exc:
+            region_service.raise_read_failure(exc, source, "source",
+                                              refused="the image listing", read="images")
+        for raw in raws:
+            images.setdefault(raw["id"], state_from_raw(raw))
+    return sorted(images.values(), key=lambda img: img.id)
 
 
 def _by_ids(conn, ids) -> dict[str, ImageState]:

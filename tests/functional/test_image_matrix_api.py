@@ -17,8 +17,10 @@ REGIONS = ["R1", "R2", "R3"]
 
 
 class Conn:
-    def __init__(self, fake, region):
-        self.fake, self.region, self.image = fake, region, self
+    """A region's Glance as the service account (project None) or as a member's token."""
+
+    def __init__(self, fake, region, project=None):
+        self.fake, self.region, self.image, self.project = fake, region, self, project
 
     def get_member(self, member, image_id):
         if (image_id, member) not in self.fake.members:
@@ -40,6 +42,14 @@ class Glance:
     def connection(self, region):
         return Conn(self, region)
 
+    def acting_for(self, authority, request_id=None):
+        fake = self
+
+        class AsUser:
+            def connection(self, region):
+                return Conn(fake, region, authority.project_id)
+        return AsUser()
+
     def fan_out(self, fn, names):
         out = {}
         for n in names:
@@ -50,11 +60,24 @@ class Glance:
         return out
 
     # what the service lists
+    def _sees(self, project, raw, visibility) -> bool:
+        """Glance's listing for a member: by default owned, public and accepted shared
+        images; community ones only when asked for."""
+        if visibility == "community":
+            return raw["visibility"] == "community"
+        return raw["owner"] == project or raw["visibility"] == "public" or (
+            raw["visibility"] == "shared" and
+            self.members.get((raw["id"], project)) == "accepted")
+
     def list_raw(self, conn, **filters):
         if conn.region in self.down:
             raise ks_exc.ConnectFailure("down")
         out = []
         for raw in self.images[conn.region].values():
+            if conn.project is not None:
+                if self._sees(conn.project, raw, filters.get("visibility")):
+                    out.append(dict(raw))
+                continue
             if filters.get("owner") not in (None, raw["owner"]):
                 continue
             if filters.get("visibility") not in (None, "all", raw["visibility"]):
