@@ -7,10 +7,16 @@ OPTS = [
                help="Log lines older than this (by their own time) are purged."),
     cfg.IntOpt("purge_interval", default=3600, min=0,
                help="Seconds between purges of expired lines (0: never purge)."),
+    cfg.ListOpt("shippers", default=[], secret=True,
+                help="Log shippers' credentials, NAME:REGION:TOKEN each: a shipper sends "
+                     "POST /v1/logs with Authorization: Bearer TOKEN, and only lines of "
+                     "REGION (* for any) are taken from it. One per host or region, so that "
+                     "one leaked token cannot speak for the others."),
     cfg.StrOpt("ingest_token", secret=True,
-               help="A static bearer token (Authorization: Bearer ...) that log shippers "
-                    "(fluent-bit, vector, `albatross agent`) may use for POST /v1/logs "
-                    "instead of an admin Keystone token. Unset: admin tokens only."),
+               help="One shared bearer token for every shipper, trusted for any region "
+                    "(prefer [logs] shippers). Unset: shippers and admin tokens only."),
+    cfg.IntOpt("max_lines_per_minute", default=60000, min=1,
+               help="Lines one shipper (or admin user) may send per minute; more: 429."),
     cfg.IntOpt("max_body_bytes", default=8 * 1024 * 1024, min=1024,
                help="Largest POST /v1/logs body (after gzip decompression); the general "
                     "[api] max_request_body_bytes does not apply to it."),

@@ -7,7 +7,7 @@ import datetime
 import json
 
 from albatross.db.logs import LEVELS
-from albatross.logs import oslo
+from albatross.logs import oslo, shippers
 
 MAX_MESSAGE = 32768
 MAX_EXTRA = 4096
@@ -66,13 +66,19 @@ def split(body: bytes, max_lines: int) -> list[tuple[int, object]]:
     return out
 
 
-def parse(body: bytes, max_lines: int, now: datetime.datetime) -> Parsed:
+def parse(body: bytes, max_lines: int, now: datetime.datetime,
+          shipper: shippers.Shipper | None = None) -> Parsed:
+    """Every line checked, and made safe to store for `shipper` (shippers.admit)."""
     parsed = Parsed([], [])
     for number, item in split(body, max_lines):
         try:
             if isinstance(item, LineError):
                 raise item
-            parsed.rows.append(line(item, now))
+            row = line(item, now)
+            refused = shippers.admit(row, shipper) if shipper is not None else None
+            if refused:
+                raise LineError(refused)
+            parsed.rows.append(row)
         except LineError as exc:
             parsed.rejected.append((number, str(exc)))
     return parsed

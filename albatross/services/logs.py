@@ -11,8 +11,8 @@ import time
 from albatross.db import fulltext
 from albatross.db.logs import LEVELS, LogFilter, LogStore
 from albatross.db.models import utcnow
-from albatross.exceptions import BadRequest, UpstreamUnavailable
-from albatross.logs import batch, oslo
+from albatross.exceptions import BadRequest, TooManyRequests, UpstreamUnavailable
+from albatross.logs import batch, oslo, shippers
 
 LOG = logging.getLogger(__name__)
 TAIL_POLL = 1.0
@@ -26,12 +26,36 @@ def _store(rt) -> LogStore:
     return LogStore(rt.conf.database.connection)
 
 
-def ingest(rt, body: bytes) -> tuple[int, dict]:
+class LineBudget:
+    """Lines per shipper per minute (a token bucket refilled continuously), per process."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._left: dict[tuple, tuple[float, float]] = {}  # key -> (lines left, at)
+
+    def spend(self, key: tuple, who: str, lines: int, per_minute: int) -> None:
+        now = time.monotonic()
+        with self._lock:
+            left, at = self._left.get(key, (float(per_minute), now))
+            left = min(float(per_minute), left + (now - at) * per_minute / 60.0)
+            if lines > left:
+                self._left[key] = (left, now)
+                raise TooManyRequests(f"{who} may send {per_minute} lines a minute; "
+                                      f"{int(left)} may be sent now", field="(body)")
+            self._left[key] = (left - lines, now)
+
+
+BUDGET = LineBudget()
+
+
+def ingest(rt, body: bytes, shipper: shippers.Shipper) -> tuple[int, dict]:
     """Store the valid lines of a batch; a 400 names the others, and says what was stored."""
     try:
-        parsed = batch.parse(body, rt.conf.logs.max_batch_lines, utcnow())
+        parsed = batch.parse(body, rt.conf.logs.max_batch_lines, utcnow(), shipper)
     except batch.BatchError as exc:
         raise BadRequest(str(exc), field="(body)")
+    BUDGET.spend((rt.conf.database.connection, shipper.name), shipper.name,
+                 len(parsed.rows) + len(parsed.rejected), rt.conf.logs.max_lines_per_minute)
     stored, duplicates = _store(rt).insert(parsed.rows) if parsed.rows else (0, 0)
     result = {"stored": stored, "duplicates": duplicates,
               "rejected": [{"line": n, "error": why} for n, why in parsed.rejected]}

@@ -1,20 +1,22 @@
-"""Service logs: shippers POST batches (admin Keystone token, or the static [logs]
-ingest_token so that a shipper needs no Keystone account); admins search and tail them."""
-import hmac
+"""Service logs: shippers POST batches (with their own [logs] shippers token, bound to a
+region, so that a shipper needs no Keystone account; or an admin Keystone token); admins
+search and tail them."""
 import zlib
 
 from albatross.api import streams
 from albatross.api.router import Route, StreamBody, Unauthorized
 from albatross.api.schemas import logs as schemas
 from albatross.exceptions import BadRequest, PayloadTooLarge
+from albatross.logs.shippers import Shipper, identify
 from albatross.services import logs as log_service
 
 
-def _shipper_token_ok(req) -> bool:
-    token = req.rt.conf.logs.ingest_token
+def _shipper(req) -> Shipper | None:
+    """The shipper of the bearer token, if the request has one of theirs."""
     scheme, _, given = req.webob.headers.get("Authorization", "").partition(" ")
-    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(
-        given.strip().encode(), token.encode())
+    if scheme.lower() != "bearer" or not given.strip():
+        return None
+    return identify(req.rt.conf, given.strip())
 
 
 def _body(req) -> bytes:
@@ -37,12 +39,14 @@ def _body(req) -> bytes:
 
 
 def ingest(req):
-    if not _shipper_token_ok(req):
+    shipper = _shipper(req)
+    if shipper is None:
         if req.caller is None:
-            raise Unauthorized("send an admin X-Auth-Token, or Authorization: Bearer with the "
-                               "[logs] ingest_token")
+            raise Unauthorized("send an admin X-Auth-Token, or Authorization: Bearer with a "
+                               "shipper's token ([logs] shippers)")
         req.authorize("albatross:logs:ingest")
-    return log_service.ingest(req.rt, _body(req))
+        shipper = Shipper(f"user {req.caller.user_id}")
+    return log_service.ingest(req.rt, _body(req), shipper)
 
 
 def search(req):
