@@ -82,6 +82,9 @@ def keystone_conf(p: Paths, full_nova: bool) -> str:
         # bcrypt cost 4: password auth ~27 ms instead of ~255 ms (test-only setting)
         "identity": {"password_hash_rounds": 4},
         "token": {"provider": "fernet"},
+        # tokens say whether their project is the cloud's admin project (is_admin_project):
+        # an admin role on any other project is not cloud admin in Albatross's policy
+        "resource": {"admin_project_name": "admin", "admin_project_domain_name": "Default"},
         "fernet_tokens": {"key_repository": d / "fernet-keys"},
         "credential": {"key_repository": d / "credential-keys"},
         # in-process cache: token validation ~7 ms instead of ~220 ms. ONE keystone process only.

@@ -5,6 +5,7 @@ catalog cannot be read (so they answer 503) unless the test gives one."""
 import uuid
 
 import pytest
+from keystoneauth1 import fixture as ks_fixture
 import webob
 from keystonemiddleware import fixture as ksm_fixture
 from oslo_config import cfg
@@ -84,11 +85,21 @@ class ApiClient:
     def __init__(self, app, fixture, rt):
         self.app, self.fixture, self.rt = app, fixture, rt
 
-    def identity(self, roles=("member", "reader"), project_id=None) -> Identity:
+    def identity(self, roles=("member", "reader"), project_id=None,
+                 admin_project=True) -> Identity:
+        """A token; `admin_project` False: scoped to a project other than Keystone's admin
+        project (its is_admin_project is false)."""
         user_id, project_id = uuid.uuid4().hex, project_id or uuid.uuid4().hex
         token = uuid.uuid4().hex
-        self.fixture.add_token_data(token_id=token, user_id=user_id, project_id=project_id,
-                                    role_list=list(roles))
+        if admin_project:
+            self.fixture.add_token_data(token_id=token, user_id=user_id,
+                                        project_id=project_id, role_list=list(roles))
+        else:
+            data = ks_fixture.V3Token(user_id=user_id, project_id=project_id)
+            for role in roles:
+                data.add_role(name=role)
+            data["token"]["is_admin_project"] = False
+            self.fixture.add_token(data, token_id=token)
         return Identity(token, user_id, project_id, roles)
 
     def request(self, method, path, who=None, json=None, body=None, headers=None):

@@ -49,3 +49,15 @@ def test_kingbird_image_entries_check_the_image_sync_rule(policy_file, api):
     body["resource_set"]["resource_type"] = "keypair"  # still open: 503, past the policy
     assert api.request("POST", f"/v1.0/{me.project_id}/os-sync/", who=me,
                        json=body).status_int == 503
+
+
+def test_the_admin_role_counts_only_in_the_admin_project(api):
+    """Finding 8: context_is_admin was the admin role in any project."""
+    owner = api.identity()
+    job = api.make_job(owner, 1, ["SUCCESS"])
+    tenant_admin = api.identity(roles=("admin", "member", "reader"), admin_project=False)
+    cloud_admin = api.identity(roles=("admin", "member", "reader"))
+    assert api.request("GET", f"/v1/jobs/{job}", who=tenant_admin).status_int == 404
+    assert api.request("GET", "/v1/jobs?all_projects=true", who=tenant_admin).status_int == 403
+    assert api.request("GET", "/v1/logs", who=tenant_admin).status_int == 403
+    assert api.request("GET", f"/v1/jobs/{job}", who=cloud_admin).status_int == 200
