@@ -13,6 +13,8 @@ from albatross.regions.delegation import DelegationLost
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
 
+MAX_SAME_SECOND = 20  # trusts of one user made in one second
+
 
 def acting(rt: Runtime, caller: Caller):
     """The regions as the caller sees them, with the request's own token."""
@@ -24,9 +26,10 @@ def grant(rt: Runtime, caller: Caller, *, owned: bool = True,
     """A trust from the caller to Albatross on the caller's project, with the caller's roles.
     `lifetime_hours` None: the job default; 0: until its owner deletes it."""
     hours = rt.conf.delegation.job_trust_hours if lifetime_hours is None else lifetime_hours
-    expires = utcnow() + datetime.timedelta(hours=hours) if hours else None
+    expires = utcnow().replace(microsecond=0) + datetime.timedelta(hours=hours) \
+        if hours else None
     try:
-        trust_id = rt.registry.create_trust(caller.authority, caller.roles, expires)
+        trust_id = _create(rt, caller, expires)
     except DelegationLost:
         raise Forbidden("Keystone refused this request's token for delegation",
                         field="X-Auth-Token") from None
@@ -40,6 +43,19 @@ def grant(rt: Runtime, caller: Caller, *, owned: bool = True,
         raise UpstreamUnavailable(f"Keystone could not make the trust this work needs "
                                   f"({type(exc).__name__}); nothing was started") from None
     return TrustGrant(trust_id, caller.user_id, caller.project_id, expires, owned)
+
+
+def _create(rt: Runtime, caller: Caller, expires) -> str:
+    """Keystone refuses (409) a second trust equal to one the user has (same trustee,
+    project and expiry to the second): two jobs started in the same second get expiries a
+    second apart."""
+    for attempt in range(MAX_SAME_SECOND):
+        try:
+            return rt.registry.create_trust(caller.authority, caller.roles, expires)
+        except sdk_exc.ConflictException:
+            if expires is None or attempt == MAX_SAME_SECOND - 1:
+                raise
+            expires += datetime.timedelta(seconds=1)
 
 
 def release(rt: Runtime, owner_kind: str, owner_id: str) -> int:
