@@ -102,57 +102,62 @@ def _send(base_url, method, path, token, body=None, ndjson=None):
     return resp
 
 
-def test_every_route_refuses_every_attacker_and_project_a_is_untouched(
-        devcloud, albatross, cloud, project, regions, capsys):
+@pytest.fixture
+def victim_and_attacker(albatross, cloud, project, regions):
+    """(A's member, A's objects, a member of another project B)."""
     b_project = Project(cloud)
     try:
         a_member = project.api_member(albatross.url)
-        a = _objects_of_a(a_member, regions)
-        reader = _reader(project, cloud, albatross.url)
-        other = b_project.api_member(albatross.url)
-        revoked = project.api_member(albatross.url)
-        cloud["identity"].revoke_token(revoked.token)  # never seen by Albatross: not cached
-        before = _region_state(cloud, project.id, project.user_ids)
-        # (not the keypair's name: B's own policy names it, as B asked)
-        a_ids = {a[k] for k in ("project_id", "job_id", "policy_id", "image_id",
-                                "rollout_id")}
-        failures, n_cases = [], 0
-        routes = all_routes()
-        for route in routes:
-            key = (route.method, route.path)
-            if key in cases.PUBLIC:
-                continue
-            path = cases.fill(route.path, a)
-            body = cases.other_body(route.method, route.path, a) or {}
-            ndjson = json.dumps({"time": "2026-01-01T00:00:00Z", "region": regions[0],
-                                 "service": "nova", "host": "h", "level": "INFO",
-                                 "message": "forged"}) if route.path == "/v1/logs" and \
-                route.method == "POST" else None
-            for who, token in (("anonymous", None), ("revoked", revoked.token)):
-                n_cases += 1
-                got = _send(albatross.url, route.method, path, token, body, ndjson).status_code
-                if got != 401:
-                    failures.append(f"{who} {route.method} {path}: {got}, not 401")
-            if route.method != "GET" and key not in cases.READER_MAY:
-                n_cases += 1
-                got = _send(albatross.url, route.method, path, reader.token, body, ndjson)
-                if got.status_code not in DENIED:
-                    failures.append(f"reader {route.method} {path}: {got.status_code} "
-                                    f"{got.text[:200]}")
-            n_cases += 1
-            got = _send(albatross.url, route.method, path, other.token, body, ndjson)
-            if key in cases.OWN_LISTS or key in cases.OWN_WRITES:
-                leaked = [i for i in a_ids if i in got.text]
-                if got.status_code >= 500 or leaked:
-                    failures.append(f"other {route.method} {path}: {got.status_code}, "
-                                    f"A's {leaked} shown")
-            elif got.status_code not in DENIED:
-                failures.append(f"other {route.method} {path}: {got.status_code} "
-                                f"{got.text[:200]}")
-        after = _region_state(cloud, project.id, project.user_ids)
-        with capsys.disabled():
-            print(f"\n[attack matrix] {len(routes)} routes, {n_cases} cases")
-        assert not failures, "\n".join(failures)
-        assert after == before, "project A changed in a region"
+        yield a_member, _objects_of_a(a_member, regions), b_project.api_member(albatross.url)
     finally:
         b_project.destroy()
+
+
+def test_every_route_refuses_every_attacker_and_project_a_is_untouched(
+        albatross, cloud, project, regions, victim_and_attacker, capsys):
+    _a_member, a, other = victim_and_attacker
+    reader = _reader(project, cloud, albatross.url)
+    revoked = project.api_member(albatross.url)
+    cloud["identity"].revoke_token(revoked.token)  # never seen by Albatross: not cached
+    before = _region_state(cloud, project.id, project.user_ids)
+    # (not the keypair's name: B's own policy names it, as B asked)
+    a_ids = {a[k] for k in ("project_id", "job_id", "policy_id", "image_id",
+                            "rollout_id")}
+    failures, n_cases = [], 0
+    routes = all_routes()
+    for route in routes:
+        key = (route.method, route.path)
+        if key in cases.PUBLIC:
+            continue
+        path = cases.fill(route.path, a)
+        body = cases.other_body(route.method, route.path, a) or {}
+        ndjson = json.dumps({"time": "2026-01-01T00:00:00Z", "region": regions[0],
+                             "service": "nova", "host": "h", "level": "INFO",
+                             "message": "forged"}) if route.path == "/v1/logs" and \
+            route.method == "POST" else None
+        for who, token in (("anonymous", None), ("revoked", revoked.token)):
+            n_cases += 1
+            got = _send(albatross.url, route.method, path, token, body, ndjson).status_code
+            if got != 401:
+                failures.append(f"{who} {route.method} {path}: {got}, not 401")
+        if route.method != "GET" and key not in cases.READER_MAY:
+            n_cases += 1
+            got = _send(albatross.url, route.method, path, reader.token, body, ndjson)
+            if got.status_code not in DENIED:
+                failures.append(f"reader {route.method} {path}: {got.status_code} "
+                                f"{got.text[:200]}")
+        n_cases += 1
+        got = _send(albatross.url, route.method, path, other.token, body, ndjson)
+        if key in cases.OWN_LISTS or key in cases.OWN_WRITES:
+            leaked = [i for i in a_ids if i in got.text]
+            if got.status_code >= 500 or leaked:
+                failures.append(f"other {route.method} {path}: {got.status_code}, "
+                                f"A's {leaked} shown")
+        elif got.status_code not in DENIED:
+            failures.append(f"other {route.method} {path}: {got.status_code} "
+                            f"{got.text[:200]}")
+    after = _region_state(cloud, project.id, project.user_ids)
+    with capsys.disabled():
+        print(f"\n[attack matrix] {len(routes)} routes, {n_cases} cases")
+    assert not failures, "\n".join(failures)
+    assert after == before, "project A changed in a region"

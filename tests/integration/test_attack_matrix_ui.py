@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from albatross.ui.pages import all_routes
-from tests.integration.projects import Project
-from tests.integration.test_attack_matrix import _objects_of_a, _region_state
+from tests.integration.test_attack_matrix import (_region_state,  # noqa: F401 (fixture)
+                                                   victim_and_attacker)
 
 pytestmark = pytest.mark.devcloud
 PUBLIC = {("GET", "/ui/login"), ("POST", "/ui/login"), ("GET", "/ui/static/{name}")}
@@ -46,49 +46,43 @@ def _albatross_state(member, a: dict) -> dict:
 
 
 def test_every_dashboard_route_refuses_another_project_and_no_session(
-        devcloud, albatross, cloud, project, regions, capsys):
-    b_project = Project(cloud)
-    try:
-        a_member = project.api_member(albatross.url)
-        a = _objects_of_a(a_member, regions)
-        other = b_project.api_member(albatross.url)
-        session, csrf = _login(albatross.url, other.token)
-        before = (_albatross_state(a_member, a), _region_state(cloud, project.id,
-                                                               project.user_ids))
-        failures, n_cases, routes = [], 0, all_routes()
-        for route in routes:
-            if (route.method, route.path) in PUBLIC or route.path == "/ui/logout":
-                continue
-            path = _ui_path(route.path, a)
-            n_cases += 1
-            anon = requests.request(route.method, albatross.url + path, timeout=60,
-                                    allow_redirects=False, data={"csrf_token": "x"})
-            if route.method == "GET":
-                if not (anon.status_code in (302, 303)
-                        and "/ui/login" in anon.headers.get("Location", "")):
-                    failures.append(f"anonymous GET {path}: {anon.status_code}")
-            elif anon.status_code not in (302, 303, 401, 403) or \
-                    "/ui/jobs/" in anon.headers.get("Location", ""):
-                failures.append(f"anonymous POST {path}: {anon.status_code}")
-            n_cases += 1
-            data = {"csrf_token": csrf, "project": a["project_id"], "image_id": a["image_id"],
-                    "name": a["keypair"], "region": regions[1], "source": regions[0]}
-            got = session.request(route.method, albatross.url + path, timeout=60,
-                                  allow_redirects=False,
-                                  data=data if route.method == "POST" else None)
-            names_a = any(k in route.path for k in ("{job_id}", "{policy_id}", "{rollout_id}"))
-            if got.status_code >= 500:
-                failures.append(f"other {route.method} {path}: {got.status_code}")
-            elif names_a and route.method == "GET" and got.status_code != 404:
-                failures.append(f"other GET {path}: {got.status_code}, not 404")
-            elif route.method == "POST" and "/ui/jobs/" in got.headers.get("Location", "") \
-                    and a["job_id"] in got.headers.get("Location", ""):
-                failures.append(f"other POST {path}: acted on A's job")
-        after = (_albatross_state(a_member, a), _region_state(cloud, project.id,
-                                                              project.user_ids))
-        with capsys.disabled():
-            print(f"\n[attack matrix, dashboard] {len(routes)} routes, {n_cases} cases")
-        assert not failures, "\n".join(failures)
-        assert after == before, "project A changed"
-    finally:
-        b_project.destroy()
+        albatross, cloud, project, regions, victim_and_attacker, capsys):
+    a_member, a, other = victim_and_attacker
+    session, csrf = _login(albatross.url, other.token)
+    before = (_albatross_state(a_member, a), _region_state(cloud, project.id,
+                                                           project.user_ids))
+    failures, n_cases, routes = [], 0, all_routes()
+    for route in routes:
+        if (route.method, route.path) in PUBLIC or route.path == "/ui/logout":
+            continue
+        path = _ui_path(route.path, a)
+        n_cases += 1
+        anon = requests.request(route.method, albatross.url + path, timeout=60,
+                                allow_redirects=False, data={"csrf_token": "x"})
+        if route.method == "GET":
+            if not (anon.status_code in (302, 303)
+                    and "/ui/login" in anon.headers.get("Location", "")):
+                failures.append(f"anonymous GET {path}: {anon.status_code}")
+        elif anon.status_code not in (302, 303, 401, 403) or \
+                "/ui/jobs/" in anon.headers.get("Location", ""):
+            failures.append(f"anonymous POST {path}: {anon.status_code}")
+        n_cases += 1
+        data = {"csrf_token": csrf, "project": a["project_id"], "image_id": a["image_id"],
+                "name": a["keypair"], "region": regions[1], "source": regions[0]}
+        got = session.request(route.method, albatross.url + path, timeout=60,
+                              allow_redirects=False,
+                              data=data if route.method == "POST" else None)
+        names_a = any(k in route.path for k in ("{job_id}", "{policy_id}", "{rollout_id}"))
+        if got.status_code >= 500:
+            failures.append(f"other {route.method} {path}: {got.status_code}")
+        elif names_a and route.method == "GET" and got.status_code != 404:
+            failures.append(f"other GET {path}: {got.status_code}, not 404")
+        elif route.method == "POST" and "/ui/jobs/" in got.headers.get("Location", "") \
+                and a["job_id"] in got.headers.get("Location", ""):
+            failures.append(f"other POST {path}: acted on A's job")
+    after = (_albatross_state(a_member, a), _region_state(cloud, project.id,
+                                                          project.user_ids))
+    with capsys.disabled():
+        print(f"\n[attack matrix, dashboard] {len(routes)} routes, {n_cases} cases")
+    assert not failures, "\n".join(failures)
+    assert after == before, "project A changed"
