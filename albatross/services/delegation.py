@@ -6,10 +6,10 @@ from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
 from albatross.db.models import utcnow
-from albatross.db.trusts import TrustGrant
+from albatross.db.trusts import TrustGrant, TrustStore
 from albatross.exceptions import Forbidden, UpstreamUnavailable
 from albatross.jobs import trusts as job_trusts
-from albatross.regions.delegation import DelegationLost
+from albatross.regions.delegation import Authority, DelegationLost
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
 
@@ -60,3 +60,28 @@ def _create(rt: Runtime, caller: Caller, expires) -> str:
 
 def release(rt: Runtime, owner_kind: str, owner_id: str) -> int:
     return job_trusts.release(rt.store.db_url, rt.registry, owner_kind, owner_id)
+
+
+def lend(rt: Runtime, caller: Caller, owner_kind: str, owner_id: str) -> TrustGrant:
+    """`caller` lends their authority to a long-lived owner (a policy, a rollout, a project's
+    auto mode) until it is deleted, in place of whoever lent it before."""
+    trust = grant(rt, caller, lifetime_hours=0)
+    release(rt, owner_kind, owner_id)
+    TrustStore(rt.store.db_url).add(trust, owner_kind, owner_id)
+    return trust
+
+
+def borrowed(trust_id: str | None, user_id: str, project_id: str) -> TrustGrant | None:
+    """An owner's trust as its jobs use it (not theirs to delete)."""
+    return TrustGrant(trust_id, user_id, project_id, owned=False) if trust_id else None
+
+
+def acting_through(rt: Runtime, trust_id: str | None, user_id: str, project_id: str,
+                   what: str):
+    """The regions as the trust's user sees them; an owner without a trust (made before
+    Albatross acted through trusts) cannot act: never the service account instead."""
+    if not trust_id:
+        raise DelegationLost(f"{what} holds no trust of its user (made before Albatross acted "
+                             "through trusts); act on it as a member of the project to "
+                             "delegate again")
+    return rt.registry.acting_for(Authority(user_id, project_id, trust_id=trust_id))

@@ -20,12 +20,12 @@ from albatross.db import locks
 from albatross.db.image_settings import ProjectSettings, SettingStore, as_setting
 from albatross.db.mappings import MappingStore
 from albatross.db.trusts import TrustGrant, TrustStore
+from albatross.services import delegation
 from albatross.images import auto
 from albatross.images.meta import ImageState, state_from_raw
 from albatross.images.modes import AUTO, Effective, resolve
 from albatross.regions import images as glance
 from albatross.regions.errors import reason
-from albatross.regions.delegation import Authority, DelegationLost
 from albatross.services import image_backoff, image_modes
 from albatross.services import images as image_service
 from albatross.services import regions as region_service
@@ -153,8 +153,7 @@ def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]],
 def _trust(proj: _Project) -> TrustGrant | None:
     """The trust auto mode acts through: of whoever turned it on last."""
     rows = TrustStore(proj.rt.store.db_url).owned_by(image_modes.AUTO_OWNER, proj.project_id)
-    return TrustGrant(rows[0].id, rows[0].user_id, proj.project_id, owned=False) \
-        if rows else None
+    return delegation.borrowed(rows[0].id, rows[0].user_id, proj.project_id) if rows else None
 
 
 def _propagate_deletes(proj: _Project, only: set[str] | None = None) -> int:
@@ -177,12 +176,11 @@ def _propagate_deletes(proj: _Project, only: set[str] | None = None) -> int:
         effective = {i: s for i in ids if (s := proj.effective(i)).source_region == source}
         targets = {i: proj.targets(s) for i, s in effective.items() if s.mode == AUTO}
         trust = _trust(proj)
-        acting = trust and rt.registry.acting_for(
-            Authority(trust.user_id, proj.project_id, trust_id=trust.id))
         for m in auto.deletions(mapped, present, effective, targets):
             try:
-                if not acting:
-                    raise DelegationLost("auto mode holds no trust: set the mode again")
+                acting = delegation.acting_through(
+                    rt, trust and trust.id, trust.user_id if trust else "", proj.project_id,
+                    f"the auto mode of project {proj.project_id}")
                 glance.delete_image(acting.connection(m.target_region), m.target_id)
             except Exception as exc:  # the mapping stays: the next round tries again
                 LOG.warning("auto: copy %s in %s not deleted yet: %s", m.target_id,

@@ -5,7 +5,6 @@ from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
 from albatross.db.image_settings import DEFAULT, SettingStore, as_setting
-from albatross.db.trusts import TrustStore
 from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
 from albatross.images import modes
 from albatross.images.meta import ImageState
@@ -88,11 +87,8 @@ def get_project(rt: Runtime, project_id: str) -> dict:
 def _lend_authority(rt: Runtime, caller: Caller, project_id: str, mode: str) -> None:
     """Auto mode copies and deletes without a request: it acts through a trust of whoever
     turned it on last (one per project, replacing the one before)."""
-    if mode != modes.AUTO:
-        return
-    trust = delegation.grant(rt, caller, lifetime_hours=0)
-    delegation.release(rt, AUTO_OWNER, project_id)
-    TrustStore(rt.store.db_url).add(trust, AUTO_OWNER, project_id)
+    if mode == modes.AUTO:
+        delegation.lend(rt, caller, AUTO_OWNER, project_id)
 
 
 def put_project(rt: Runtime, caller: Caller, project_id: str, body: dict) -> dict:

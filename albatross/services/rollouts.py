@@ -24,7 +24,7 @@ from albatross.jobs.store import TaskSpec
 from albatross.reconcilers.image_rollback import RESOURCE as ROLLBACK_TASK
 from albatross.reconcilers.image_rollback import owned_images
 from albatross.regions import images as glance
-from albatross.regions.delegation import Authority, DelegationLost
+from albatross.regions.delegation import DelegationLost
 from albatross.services import delegation
 from albatross.services import images as image_service
 from albatross.services import jobs as job_service
@@ -155,7 +155,8 @@ def _start_wave(rt: Runtime, row: ImageRollout, index: int, wave: dict) -> bool:
         return True
     caller = Caller(user_id=row.user_id, project_id=row.project_id, is_admin=row.admin)
     try:
-        regions = _regions(rt, row)
+        regions = delegation.acting_through(rt, row.trust_id, row.user_id, row.project_id,
+                                            f"rollout {row.id}")
         for region in wave["regions"]:
             images = owned_images(regions.connection(region), row.image_owner)
             _store(rt).put_snapshot(row.id, region, [i.to_dict() for i in images])
@@ -179,27 +180,14 @@ def _start_wave(rt: Runtime, row: ImageRollout, index: int, wave: dict) -> bool:
 
 
 def _trust(row: ImageRollout) -> TrustGrant | None:
-    """The rollout's trust, lent to its jobs (None: made before trusts; its jobs stop)."""
-    return TrustGrant(row.trust_id, row.user_id, row.project_id, owned=False) \
-        if row.trust_id else None
-
-
-def _regions(rt: Runtime, row: ImageRollout):
-    if not row.trust_id:
-        raise DelegationLost(f"rollout {row.id} holds no trust of its user (made before "
-                             "Albatross acted through trusts); act on it to delegate again")
-    return rt.registry.acting_for(Authority(row.user_id, row.project_id,
-                                            trust_id=row.trust_id))
+    return delegation.borrowed(row.trust_id, row.user_id, row.project_id)
 
 
 def _redelegate(rt: Runtime, caller: Caller, row: ImageRollout) -> None:
     """Whoever of the project acts on a rollout lends it their authority from now on."""
-    if caller.project_id != row.project_id:
-        return
-    trust = delegation.grant(rt, caller, lifetime_hours=0)
-    delegation.release(rt, OWNER, row.id)
-    TrustStore(rt.store.db_url).add(trust, OWNER, row.id)
-    _store(rt).save(row.id, [], trust_id=trust.id, user_id=caller.user_id)
+    if caller.project_id == row.project_id:
+        trust = delegation.lend(rt, caller, OWNER, row.id)
+        _store(rt).save(row.id, [], trust_id=trust.id, user_id=caller.user_id)
 
 
 def _start_rollback(rt: Runtime, row: ImageRollout) -> str:
@@ -220,7 +208,8 @@ def _start_rollback(rt: Runtime, row: ImageRollout) -> str:
                                       "sources": sorted({t.resource for t in mine})}))
     job_id, task_ids = rt.store.create_job(
         project_id=row.project_id, user_id=row.user_id, kind=ROLLBACK_KIND, origin="rollout",
-        trust=_trust(row), params={"rollout_id": row.id, "regions": [s.target_region for s in specs]},
+        trust=_trust(row),
+        params={"rollout_id": row.id, "regions": [s.target_region for s in specs]},
         tasks=specs)
     rt.dispatcher.dispatch(task_ids)
     return job_id
@@ -330,7 +319,7 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
             raise Conflict(f"rollout {other.id} is still {other.state} in "
                            f"{', '.join(sorted(busy))}; finish, abort or roll it back first",
                            field="waves")
-    trust = delegation.grant(rt, caller, lifetime_hours=0)  # kept for a later roll back
+    trust = delegation.grant(rt, caller, lifetime_hours=0)  # before anything is recorded
     row = _store(rt).create(
         _event("start", caller.user_id, None, machine.RUNNING,
                detail=f"image {image.id} ({image.name}) from {source} in waves "
@@ -340,7 +329,7 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
         source_region=source, waves=[{"regions": list(w)} for w in waves],
         auto_approve=bool(body.get("auto_approve")), state=machine.RUNNING, wave=0,
         trust_id=trust.id)
-    TrustStore(rt.store.db_url).add(trust, OWNER, row.id)
+    TrustStore(rt.store.db_url).add(trust, OWNER, row.id)  # kept for a later roll back
     if owner == caller.project_id:  # auto mode must not copy around the rollout
         SettingStore(rt.store.db_url).put(owner, image.id, mode="controlled",
                                           source_region=source,

@@ -11,13 +11,13 @@ from albatross.db.engine import session_scope
 from albatross.db.models import SyncPolicy, utcnow
 from albatross.db.policies import PolicyStore, list_drift, record_unreachable
 from albatross.db.events import Event
-from albatross.db.trusts import TrustGrant, TrustStore
+from albatross.db.trusts import TrustStore
 from albatross.exceptions import (BadRequest, Conflict, Forbidden, NotFound,
                                   UpstreamUnavailable)
 from albatross.jobs import states, trusts
 from albatross.jobs.store import TaskSpec
 from albatross.reconcilers.keypair_sets import snapshot_keypairs
-from albatross.regions.delegation import Authority, DelegationLost
+from albatross.regions.delegation import DelegationLost
 from albatross.secgroups.select import Selector
 from albatross.services import delegation
 from albatross.services import jobs as job_service
@@ -107,12 +107,8 @@ def delete(rt: Runtime, caller: Caller, policy_id: str) -> None:
 
 def _regions(rt: Runtime, policy: SyncPolicy):
     """The policy's owner's authority, through the trust it was given."""
-    if not policy.trust_id:
-        raise DelegationLost(f"sync policy {policy.name!r} holds no trust of its user (made "
-                             "before Albatross acted through trusts); audit it as a member "
-                             "of the project to delegate again")
-    return rt.registry.acting_for(Authority(policy.user_id, policy.project_id,
-                                            trust_id=policy.trust_id))
+    return delegation.acting_through(rt, policy.trust_id, policy.user_id, policy.project_id,
+                                     f"sync policy {policy.name!r}")
 
 
 def _redelegate(rt: Runtime, caller: Caller, policy: SyncPolicy) -> SyncPolicy:
@@ -122,8 +118,7 @@ def _redelegate(rt: Runtime, caller: Caller, policy: SyncPolicy) -> SyncPolicy:
         return policy
     if caller.project_id != policy.project_id:
         return policy  # an admin of another project cannot delegate for this one
-    trust = delegation.grant(rt, caller, lifetime_hours=0)
-    TrustStore(rt.store.db_url).add(trust, OWNER, policy.id)
+    trust = delegation.lend(rt, caller, OWNER, policy.id)
     with session_scope(rt.store.db_url) as s:
         s.execute(update(SyncPolicy).where(SyncPolicy.id == policy.id)
                   .values(trust_id=trust.id, user_id=caller.user_id, enabled=True))
@@ -183,7 +178,7 @@ def _start_audit(rt: Runtime, policy: SyncPolicy, origin: str) -> str | None:
             f"cannot read the source region {policy.source_region}: {type(exc).__name__}")
     job_id, task_ids = rt.store.create_job(
         project_id=policy.project_id, user_id=policy.user_id, kind=KIND, origin=origin,
-        trust=TrustGrant(policy.trust_id, policy.user_id, policy.project_id, owned=False),
+        trust=delegation.borrowed(policy.trust_id, policy.user_id, policy.project_id),
         params={"policy_id": policy.id, "policy_name": policy.name,
                 "resource_type": policy.resource_type, "source_region": policy.source_region,
                 "target_regions": targets}, tasks=specs)
