@@ -2,7 +2,7 @@
 import datetime
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from albatross.db.engine import session_scope
 from albatross.db.models import Trust, utcnow
@@ -49,6 +49,11 @@ class TrustStore:
             q = q.where(Trust.owner_kind == owner_kind, Trust.owner_id == owner_id)
         with session_scope(self.db_url) as s:
             return s.execute(q).rowcount == 1
+
+    def reassign(self, trust_id: str, owner_kind: str, owner_id: str) -> None:
+        with session_scope(self.db_url) as s:
+            s.execute(update(Trust).where(Trust.id == trust_id)
+                      .values(owner_kind=owner_kind, owner_id=owner_id))
 
     def all(self, limit: int = 1000) -> list[Trust]:
         with session_scope(self.db_url) as s:

@@ -106,13 +106,16 @@ class TaskExecutor:
             self._stop(job, classify(result, task.target_region).message)
         if job.trust_id and state != states.QUEUED and not self.store.unfinished(job.id):
             trusts.release(self.store.db_url, self.registry, "job", job.id)
+            trusts.sweep(self.store.db_url, self.registry, job.trust_id)
         return state
 
     def _stop(self, job: Job, message: str) -> None:
         """The job's authority is gone: its queued tasks fail now, with one event (written by
         whichever task drops the job's dead trust first)."""
         stopped = self.store.stop_queued(job.id, message)
-        first = TrustStore(self.store.db_url).forget(job.trust_id, "job", job.id) \
+        # a dead trust goes whoever held it (a policy or a rollout renews it when one of
+        # the project's members acts on it next)
+        first = TrustStore(self.store.db_url).forget(job.trust_id) \
             if job.trust_id else stopped > 0
         if not first:
             return

@@ -108,6 +108,13 @@ class JobStore:
             if trust.owned:
                 s.add(trust.row("job", job_id))
 
+    def trust_in_use(self, trust_id: str) -> bool:
+        """Some unfinished job acts through this trust."""
+        with session_scope(self.db_url) as s:
+            return s.scalar(select(func.count()).select_from(Task).join(Job).where(
+                Job.trust_id == trust_id,
+                Task.status.in_([states.QUEUED, states.RUNNING]))) > 0
+
     def unfinished(self, job_id: str) -> int:
         with session_scope(self.db_url) as s:
             return s.scalar(select(func.count()).select_from(Task).where(

@@ -2,24 +2,45 @@
 import logging
 
 from albatross.db.trusts import TrustStore
+from albatross.jobs.store import JobStore
 
 LOG = logging.getLogger(__name__)
 
 
+RETIRED = "retired"  # owner_kind of a trust its owner gave up while jobs still use it
+
+
 def release(db_url: str, registry, owner_kind: str, owner_id: str) -> int:
-    """Delete the trusts `owner` holds, in Keystone and here; a Keystone that cannot be reached
-    keeps the row, so a later release (or the janitor) tries again."""
+    """Delete the trusts `owner` holds, in Keystone and here. One that unfinished jobs still
+    act through (an audit of a deleted policy, the wave of a rollout someone else now
+    lends their authority to) is retired instead, and deleted when the last of them ends.
+    A Keystone that cannot be reached keeps the row, so a later release tries again."""
     store, n = TrustStore(db_url), 0
     for trust in store.owned_by(owner_kind, owner_id):
-        try:
-            registry.delete_trust(trust.id)
-        except Exception as exc:
-            LOG.warning("trust %s of %s %s not deleted yet: %s", trust.id, owner_kind,
-                        owner_id, type(exc).__name__)
+        if owner_kind != "job" and JobStore(db_url).trust_in_use(trust.id):
+            store.reassign(trust.id, RETIRED, trust.id)
             continue
-        store.forget(trust.id)
-        n += 1
+        n += _delete(store, registry, trust.id, f"of {owner_kind} {owner_id}")
     return n
+
+
+def sweep(db_url: str, registry, trust_id: str) -> None:
+    """After a job ends: its borrowed trust, if retired and no longer used, goes."""
+    if JobStore(db_url).trust_in_use(trust_id):
+        return
+    store = TrustStore(db_url)
+    for trust in store.owned_by(RETIRED, trust_id):
+        _delete(store, registry, trust.id, "retired")
+
+
+def _delete(store: TrustStore, registry, trust_id: str, what: str) -> int:
+    try:
+        registry.delete_trust(trust_id)
+    except Exception as exc:
+        LOG.warning("trust %s %s not deleted yet: %s", trust_id, what, type(exc).__name__)
+        return 0
+    store.forget(trust_id)
+    return 1
 
 
 def discard(registry, trust_id: str) -> None:

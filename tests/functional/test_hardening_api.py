@@ -61,3 +61,28 @@ def test_the_admin_role_counts_only_in_the_admin_project(api):
     assert api.request("GET", "/v1/jobs?all_projects=true", who=tenant_admin).status_int == 403
     assert api.request("GET", "/v1/logs", who=tenant_admin).status_int == 403
     assert api.request("GET", f"/v1/jobs/{job}", who=cloud_admin).status_int == 200
+
+
+def test_a_replaced_trust_lives_until_the_jobs_using_it_end(api):
+    """Lending a rollout (or auto mode, or a policy) new authority retires the old trust;
+    a wave job still acting through it keeps working, and the trust goes when it ends."""
+    from albatross.db.trusts import TrustStore
+    from albatross.jobs import trusts
+    from albatross.jobs.store import TaskSpec
+    from albatross.services import delegation
+    from albatross.services.caller import Caller
+    rt, me = api.rt, api.identity()
+    caller = Caller(me.user_id, me.project_id, tuple(me.roles), token=me.token)
+    first = delegation.lend(rt, caller, "image_rollout", "r-1")
+    job_id, [task_id] = rt.store.create_job(
+        project_id=me.project_id, user_id=me.user_id, kind="image_rollout_wave", params={},
+        trust=delegation.borrowed(first.id, me.user_id, me.project_id),
+        tasks=[TaskSpec("image", "i", "R1", "R2")])
+    second = delegation.lend(rt, caller, "image_rollout", "r-1")
+    store = TrustStore(rt.store.db_url)
+    assert set(rt.registry.trusts) == {first.id, second.id}
+    assert store.get(first.id).owner_kind == trusts.RETIRED
+    claim = rt.store.claim("w", 30, task_id=task_id)[0]
+    rt.store.finish(claim, "SUCCESS")
+    trusts.sweep(rt.store.db_url, rt.registry, first.id)
+    assert set(rt.registry.trusts) == {second.id} and store.get(first.id) is None

@@ -111,13 +111,21 @@ def test_another_project_cannot_copy_or_ensure_a_private_image(member, users, re
     assert member.conn(dst).image.find_image(img.id) is None
 
 
-def test_public_image_may_be_ensured_by_another_project(member, users, regions, cloud):
+def test_a_public_image_is_ensured_by_its_owner_never_by_another_project(users, regions,
+                                                                         cloud):
+    """Copies carry the image's owner (its quota, its metadata): a project that only sees a
+    public image may not make them (issue 14, finding 2); its owner, here an admin, may."""
     src, dst = regions[0], regions[1]
-    img = upload(cloud["conns"][src], "public", image_bytes(1, "public"),
+    img = upload(users["admin"].conn(src), "public", image_bytes(1, "public"),
                  visibility="public")
     try:
         resp = users["alt"].call("POST", f"/v1/images/{img.id}/ensure",
                                  json={"region": dst, "wait": 120})
+        assert resp.status_code == 403, resp.text
+        assert resp.json()["error"]["field"] == "images"
+        assert cloud["conns"][dst].image.find_image(img.id) is None
+        resp = users["admin"].call("POST", f"/v1/images/{img.id}/ensure",
+                                   json={"region": dst, "wait": 120})
         assert resp.status_code == 200, resp.text
         copy = cloud["conns"][dst].image.get_image(resp.json()["image"]["id"])
         assert copy.visibility == "public" and copy.owner == img.owner
