@@ -23,6 +23,7 @@ class Conn:
         self.fake, self.region, self.image, self.project = fake, region, self, project
 
     def get_member(self, member, image_id):
+        self.fake.member_calls += 1
         if (image_id, member) not in self.fake.members:
             raise sdk_exc.NotFoundException("no member")
         return type("Member", (), {"status": self.fake.members[(image_id, member)]})
@@ -34,6 +35,7 @@ class Glance:
     def __init__(self):
         self.images = {r: {} for r in REGIONS}
         self.members, self.down = {}, set()
+        self.member_calls = 0  # Glance calls per shared image (the admin view makes them)
 
     # the registry
     def names(self):
@@ -155,6 +157,8 @@ def test_what_another_project_sees(api, glance):
     glance.put("R1", other.project_id)                        # private
     glance.members[(shared, me.project_id)] = "accepted"
     assert set(cells(matrix(api, me))) == {mine, public, community, shared}
+    # a member's view is the member's own listing: no call per shared image (finding 6)
+    assert glance.member_calls == 0
     assert mine not in cells(matrix(api, other))
     admin = api.identity(roles=("admin", "member", "reader"), project_id=me.project_id)
     assert set(cells(matrix(api, admin))) == {mine, public, community, shared}
