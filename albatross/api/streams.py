@@ -37,10 +37,6 @@ class StreamSlots:
             if self._open[user_id] <= 0:
                 del self._open[user_id]
 
-    def count(self) -> int:
-        with self._lock:
-            return sum(self._open.values())
-
 
 _slots: dict[tuple[int, int], StreamSlots] = {}
 _slots_lock = threading.Lock()
@@ -92,7 +88,7 @@ class BoundedStream:
                 close()
 
 
-def bounded(rt, caller, make_chunks, max_seconds: float | None = None) -> BoundedStream:
+def bounded(rt, caller, make_chunks) -> BoundedStream:
     """make_chunks() as a bounded stream of `caller` (429/503 at once when the caps are
     reached, before anything is opened)."""
     conf = rt.conf.api
@@ -105,6 +101,6 @@ def bounded(rt, caller, make_chunks, max_seconds: float | None = None) -> Bounde
         raise
     token = caller.token
     return BoundedStream(chunks, slots, caller.user_id,
-                         max_seconds=min(max_seconds or conf.stream_seconds, conf.stream_seconds),
+                         max_seconds=conf.stream_seconds,
                          check_seconds=conf.stream_token_check_seconds,
                          still_valid=lambda: token and rt.registry.token_valid(token))

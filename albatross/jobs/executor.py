@@ -6,8 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from albatross.db.engine import session_scope
-from albatross.db.events import Event
-from albatross.db.models import Job, ResourceMapping, Task, utcnow
+from albatross.db.models import Job, ResourceMapping, Task
 from albatross.db.trusts import TrustStore
 from albatross.jobs import states, trusts
 from albatross.jobs.errors import authority_refused, classify
@@ -122,12 +121,11 @@ class TaskExecutor:
         if job.trust_id:
             trusts.discard(self.registry, job.trust_id)
         with session_scope(self.store.db_url) as s:
-            s.add(Event(time=utcnow(), region="albatross", service="albatross",
-                        source="audit", event_type="albatross.delegation.lost",
-                        project_id=job.project_id, user_id=job.user_id, resource_id=job.id,
-                        request_id=job.request_id,
-                        summary=f"job {job.id} ({job.kind}) stopped: {message}",
-                        payload={"job_id": job.id, "kind": job.kind, "stopped": stopped}))
+            s.add(trusts.lost_event(
+                project_id=job.project_id, user_id=job.user_id, resource_id=job.id,
+                request_id=job.request_id, summary=f"job {job.id} ({job.kind}) stopped: "
+                                                   f"{message}",
+                payload={"job_id": job.id, "kind": job.kind, "stopped": stopped}))
 
     def _record(self, claim: Claim, task: Task, job: Job, reconciler,
                 result: Outcome | Exception) -> str:

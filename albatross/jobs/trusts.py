@@ -1,6 +1,8 @@
 """Trusts end with their owner: a finished job's own trust, a deleted policy's, etc."""
 import logging
 
+from albatross.db.events import Event
+from albatross.db.models import utcnow
 from albatross.db.trusts import TrustStore
 from albatross.jobs.store import JobStore
 
@@ -34,19 +36,27 @@ def sweep(db_url: str, registry, trust_id: str) -> None:
 
 
 def _delete(store: TrustStore, registry, trust_id: str, what: str) -> int:
-    try:
-        registry.delete_trust(trust_id)
-    except Exception as exc:
-        LOG.warning("trust %s %s not deleted yet: %s", trust_id, what, type(exc).__name__)
+    if not discard(registry, trust_id, what):
         return 0
     store.forget(trust_id)
     return 1
 
 
-def discard(registry, trust_id: str) -> None:
-    """Best effort: a trust that stopped working is removed from Keystone too, if it is
-    still there (Keystone itself drops it when a delegated role is revoked)."""
+def discard(registry, trust_id: str, what: str = "that stopped working") -> bool:
+    """Delete the trust in Keystone (gone already is fine); False if Keystone could not be
+    reached or refused, so the row stays for a later try."""
     try:
         registry.delete_trust(trust_id)
     except Exception as exc:
-        LOG.warning("dead trust %s not deleted: %s", trust_id, type(exc).__name__)
+        LOG.warning("trust %s %s not deleted yet: %s", trust_id, what, type(exc).__name__)
+        return False
+    return True
+
+
+def lost_event(*, project_id: str, user_id: str, resource_id: str, summary: str,
+               payload: dict, request_id: str | None = None) -> Event:
+    """The audit event of work that stopped because its user's authority is gone."""
+    return Event(time=utcnow(), region="albatross", service="albatross", source="audit",
+                 event_type="albatross.delegation.lost", project_id=project_id,
+                 user_id=user_id, resource_id=resource_id, request_id=request_id,
+                 summary=summary, payload=payload)

@@ -25,6 +25,7 @@ from albatross.images import auto
 from albatross.images.meta import ImageState, state_from_raw
 from albatross.images.modes import AUTO, Effective, resolve
 from albatross.regions import images as glance
+from albatross.regions.delegation import DelegationLost
 from albatross.regions.errors import reason
 from albatross.services import image_backoff, image_modes
 from albatross.services import images as image_service
@@ -128,13 +129,14 @@ def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]],
     orders, deferred = auto.decide(candidates, _busy(proj.rt, proj.project_id))
     again |= set(deferred)
     started, launched = [], {}
+    if not orders:
+        return [], again, {}
     trust = _trust(proj)
-    if orders and trust is None:
+    if trust is None:
         _note_error(proj.rt, proj.project_id, "auto mode holds no trust of a user of the "
                     "project (set before Albatross acted through trusts): set the mode again")
         return [], again | {o.image_id for o in orders}, {}
-    caller = Caller(user_id=trust.user_id if trust else "albatross",
-                    project_id=proj.project_id)
+    caller = Caller(user_id=trust.user_id, project_id=proj.project_id)
     for order in orders:
         try:
             job = image_service.request_sync(proj.rt, caller, image_service.SyncRequest(
@@ -175,13 +177,20 @@ def _propagate_deletes(proj: _Project, only: set[str] | None = None) -> int:
         present = set(_by_ids(rt.registry.connection(source), ids))
         effective = {i: s for i in ids if (s := proj.effective(i)).source_region == source}
         targets = {i: proj.targets(s) for i, s in effective.items() if s.mode == AUTO}
+        gone = auto.deletions(mapped, present, effective, targets)
+        if not gone:
+            continue
         trust = _trust(proj)
-        for m in auto.deletions(mapped, present, effective, targets):
+        try:
+            regions = delegation.acting_through(
+                rt, trust.id if trust else None, trust.user_id if trust else "",
+                proj.project_id, f"the auto mode of project {proj.project_id}")
+        except DelegationLost as exc:  # the copies stay until a member sets auto again
+            LOG.warning("auto: copies of project %s not deleted: %s", proj.project_id, exc)
+            continue
+        for m in gone:
             try:
-                acting = delegation.acting_through(
-                    rt, trust and trust.id, trust.user_id if trust else "", proj.project_id,
-                    f"the auto mode of project {proj.project_id}")
-                glance.delete_image(acting.connection(m.target_region), m.target_id)
+                glance.delete_image(regions.connection(m.target_region), m.target_id)
             except Exception as exc:  # the mapping stays: the next round tries again
                 LOG.warning("auto: copy %s in %s not deleted yet: %s", m.target_id,
                             m.target_region, type(exc).__name__)

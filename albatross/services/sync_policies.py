@@ -10,7 +10,6 @@ from sqlalchemy import update
 from albatross.db.engine import session_scope
 from albatross.db.models import SyncPolicy, utcnow
 from albatross.db.policies import PolicyStore, list_drift, record_unreachable
-from albatross.db.events import Event
 from albatross.db.trusts import TrustStore
 from albatross.exceptions import (BadRequest, Conflict, Forbidden, NotFound,
                                   UpstreamUnavailable)
@@ -132,12 +131,10 @@ def _disable(rt: Runtime, policy: SyncPolicy, message: str) -> None:
                                                      SyncPolicy.enabled.is_(True))
                             .values(enabled=False)).rowcount
         if stopped:
-            s.add(Event(time=utcnow(), region="albatross", service="albatross",
-                        source="audit", event_type="albatross.delegation.lost",
-                        project_id=policy.project_id, user_id=policy.user_id,
-                        resource_id=policy.id,
-                        summary=f"sync policy {policy.name!r} disabled: {message}",
-                        payload={"policy_id": policy.id}))
+            s.add(trusts.lost_event(
+                project_id=policy.project_id, user_id=policy.user_id, resource_id=policy.id,
+                summary=f"sync policy {policy.name!r} disabled: {message}",
+                payload={"policy_id": policy.id}))
     if policy.trust_id:
         TrustStore(rt.store.db_url).forget(policy.trust_id, OWNER, policy.id)
         trusts.discard(rt.registry, policy.trust_id)
