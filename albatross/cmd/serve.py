@@ -58,7 +58,8 @@ def serve(conf) -> int:
         indicators = PeriodicIndicators(rt).start()
     listeners = _image_listeners(conf, rt)
     log_purge = PeriodicLogPurge(rt).start()
-    events = _event_listeners(conf)
+    quota_watch = _quota_watch(conf, rt)
+    events = _event_listeners(conf, quota_watch)
     threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
     # streams get threads of their own on top of the API's (docs/decisions/0003); a body
     # over the largest limit is refused by waitress before it buffers any of it
@@ -79,6 +80,8 @@ def serve(conf) -> int:
             listeners.stop()
         if events is not None:
             events.stop()
+        if quota_watch is not None:
+            quota_watch.stop()
         if worker is not None:
             periodic.stop()
             audits.stop()
@@ -98,12 +101,22 @@ def _image_listeners(conf, rt):
         rt, region, event, payload)).start()
 
 
-def _event_listeners(conf):
+def _quota_watch(conf, rt):
+    """Reactive rebalancing, fed by the event listeners (whatever the executor: it starts
+    jobs, it does not run them)."""
+    if not (conf.events.notification_urls and conf.quota.react_to_notifications):
+        return None
+    from albatross.services.quota_watch import QuotaWatch
+    return QuotaWatch(rt).start()
+
+
+def _event_listeners(conf, quota_watch=None):
     """Every region's notifications as events, in the regions that have a transport URL."""
     if not conf.events.notification_urls:
         return None
     from albatross.events.listener import event_listeners
-    return event_listeners(conf, conf.database.connection).start()
+    return event_listeners(conf, conf.database.connection,
+                           quota_watch.notify if quota_watch else None).start()
 
 
 def _exit_on_term(_signum, _frame):

@@ -165,6 +165,21 @@ class QuotaEvent(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
 
 
+class QuotaOvershoot(Base):
+    """A resource of a project whose usage is over its global limit, since when, and the
+    usage and native limit of each region at the last reading (JSON)."""
+    __tablename__ = "quota_overshoots"
+
+    project_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource: Mapped[str] = mapped_column(String(64), primary_key=True)
+    global_limit: Mapped[int] = mapped_column(Integer)
+    total_usage: Mapped[int] = mapped_column(Integer)
+    regions: Mapped[str] = mapped_column(Text)
+    since: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
+                                                          onupdate=utcnow)
+
+
 class SyncPolicy(Base):
     """"Keep these resources in step from one region to others": audited periodically."""
     __tablename__ = "sync_policies"

@@ -1,9 +1,12 @@
-"""Reads and writes of global limits, classes, regional allowances and quota events."""
+"""Reads and writes of global limits, classes, regional allowances, overshoots and quota
+events."""
+import json
+
 from sqlalchemy import delete, select
 
 from albatross.db.engine import session_scope
 from albatross.db.models import (ProjectQuotaClass, QuotaAllowance, QuotaClassLimit, QuotaEvent,
-                                 QuotaLimit, utcnow)
+                                 QuotaLimit, QuotaOvershoot, utcnow)
 
 from albatross.quota.limits import effective_limits
 from albatross.quota.soft import SoftLimit
@@ -104,6 +107,12 @@ class QuotaStore:
             ids |= set(s.scalars(select(ProjectQuotaClass.project_id)))
             return sorted(ids)
 
+    def is_governed(self, project_id: str) -> bool:
+        with session_scope(self.db_url) as s:
+            return s.scalar(select(QuotaLimit.project_id).where(
+                QuotaLimit.project_id == project_id).limit(1)) is not None \
+                or s.get(ProjectQuotaClass, project_id) is not None
+
     # ---- regional allowances ----------------------------------------------------------------
     def allowances(self, project_id: str) -> dict[tuple[str, str], QuotaAllowance]:
         """{(resource, region): row}"""
@@ -137,6 +146,37 @@ class QuotaStore:
                                                      QuotaLimit.resource == resource)).first()
             if row is not None:
                 row.soft_over = over
+
+    # ---- overshoots ---------------------------------------------------------------------------
+    def overshoots(self, project_id: str) -> dict[str, dict]:
+        """{resource: {global_limit, total_usage, over_by, regions, since}} on record."""
+        with session_scope(self.db_url) as s:
+            return {r.resource: {"global_limit": r.global_limit, "total_usage": r.total_usage,
+                                 "over_by": r.total_usage - r.global_limit,
+                                 "regions": json.loads(r.regions), "since": r.since}
+                    for r in s.scalars(select(QuotaOvershoot).where(
+                        QuotaOvershoot.project_id == project_id))}
+
+    def record_overshoots(self, project_id: str, current: dict, known: set[str]):
+        """Make the record match `current` ({resource: Overshoot}) for the resources whose
+        usage is known (a resource read nowhere keeps its row). Returns (started, cleared):
+        the resources that went over G, and those back under it."""
+        with session_scope(self.db_url) as s:
+            rows = {r.resource: r for r in s.scalars(select(QuotaOvershoot).where(
+                QuotaOvershoot.project_id == project_id).with_for_update())}
+            started = sorted(set(current) - set(rows))
+            cleared = sorted(r for r in set(rows) - set(current) if r in known)
+            for name, over in current.items():
+                row = rows.get(name)
+                if row is None:
+                    row = QuotaOvershoot(project_id=project_id, resource=name, since=utcnow())
+                    s.add(row)
+                row.global_limit, row.total_usage = over.global_limit, over.total_usage
+                row.regions = json.dumps(over.regions, sort_keys=True)
+                row.updated_at = utcnow()
+            for name in cleared:
+                s.delete(rows[name])
+            return started, cleared
 
     # ---- events -----------------------------------------------------------------------------
     def add_event(self, project_id: str, kind: str, resource: str | None = None,

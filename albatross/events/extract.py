@@ -24,6 +24,7 @@ class EventFields:
     resource_id: str | None
     summary: str
     payload: dict
+    owner_id: str | None = None   # the project that owns the resource (an admin may act)
 
 
 def masked(value, depth: int = 0):
@@ -69,4 +70,14 @@ def extract(ctxt: dict, publisher_id: str, event_type: str, payload) -> EventFie
     name = _first(inner, _NAME_KEYS)
     summary = " ".join(x for x in (event_type, name, resource) if x)
     return EventFields(service, event_type, project, user, request, resource, summary[:1000],
-                       masked(payload))
+                       masked(payload), _owner(payload, inner) or project)
+
+
+def _owner(payload: dict, inner: dict) -> str | None:
+    """The resource's own project: in the object (Neutron wraps it, and a delete puts it
+    beside the id: {"network_id": ..., "network": {...}}), else at the top."""
+    for d in (inner, *(v for v in payload.values() if isinstance(v, dict)), payload):
+        found = _first(d, _PROJECT_KEYS)
+        if found:
+            return found
+    return None

@@ -5,20 +5,15 @@ concurrently; diff: the wanted native limits (pure, albatross.quota.plan); apply
 first, read back, then increases only within what the read-back limits leave free. A region
 that cannot be read or written keeps its limits and its allowance, is reported, and the task
 is retried; the next run fixes it."""
-import logging
 from dataclasses import dataclass
-
-import requests
 
 from albatross.db.quotas import QuotaStore
 from albatross.jobs.errors import classify
 from albatross.quota import plan as quota_plan
 from albatross.quota.resources import PER_OBJECT, RESOURCES
-from albatross.quota.soft import is_over, transition
+from albatross.reconcilers import quota_alerts
 from albatross.reconcilers.base import Outcome, Plan, Reconciler, RegionsFailed, TaskContext
 from albatross.regions.quotas import read_all_regions, write_project_limits
-
-LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,8 +92,10 @@ class QuotaReconciler(Reconciler):
         written += self._write(ctx, project, grants, current, failed)
         for region in current:
             store.record_region(project, region, current[region], usage[region])
-        self._soft_limits(store, project, hard, soft, usage, allowances, failed,
-                          ctx.options.get("webhook_url"))
+        webhook = ctx.options.get("webhook_url")
+        quota_alerts.soft_limits(store, project, hard, soft, usage, allowances, failed, webhook)
+        over = quota_alerts.hard_limits(store, ctx.db_url, project, hard, usage, current,
+                                        allowances, failed, webhook)
         if failed:
             for region, failure in failed.items():
                 store.add_event(project, "region_failed", detail=failure.message)
@@ -109,7 +106,8 @@ class QuotaReconciler(Reconciler):
                                   "region(s) rebalanced)",
                                 transient=any(f.transient for f in failed.values()))
         return Outcome("rebalance", written > 0, project,
-                       details={"limits_written": written, "policy": policy})
+                       details={"limits_written": written, "policy": policy,
+                                "over_limit": {n: o.over_by for n, o in over.items()}})
 
     def _write(self, ctx, project, per_region: dict[str, dict], current, failed) -> int:
         todo = {r: v for r, v in per_region.items() if v and r not in failed}
@@ -125,27 +123,3 @@ class QuotaReconciler(Reconciler):
                 current[region].update(result)
                 count += len(result)
         return count
-
-    def _soft_limits(self, store, project, hard, soft, usage, allowances, failed, webhook):
-        for name, (limit, was_over) in soft.items():
-            total = sum(u.get(name, 0) for u in usage.values())
-            total += sum(row.usage for (res, region), row in allowances.items()  # unread
-                         if res == name and region in failed and region not in usage)
-            now_over = is_over(limit, hard[name], total)
-            change = transition(was_over, now_over)
-            if change is None:
-                continue
-            threshold = limit.threshold(hard[name])
-            store.set_soft_over(project, name, now_over)
-            store.add_event(project, f"soft_{change}", name, total, threshold, hard[name])
-            if webhook:
-                _notify(webhook, {"project_id": project, "resource": name,
-                                  "event": f"soft_limit_{change}", "usage": total,
-                                  "threshold": threshold, "hard_limit": hard[name]})
-
-
-def _notify(url: str, body: dict) -> None:
-    try:
-        requests.post(url, json=body, timeout=5)
-    except requests.RequestException as exc:
-        LOG.warning("quota webhook failed: %s", type(exc).__name__)

@@ -26,9 +26,26 @@ def _may_read(caller: Caller, project_id: str) -> None:
 
 
 
+def governed(rt: Runtime, store: QuotaStore, project_id: str) -> bool:
+    """Whether Albatross rebalances this project (so its global limits are enforced): it has
+    limits or a class of its own, or periodic rebalances cover every project."""
+    opts = rt.conf.quota
+    return (opts.all_projects and opts.rebalance_interval > 0) \
+        or store.is_governed(project_id)
+
+
+def _over_limit(record: dict | None) -> dict | None:
+    if record is None:
+        return None
+    return {"over_by": record["over_by"], "total_usage": record["total_usage"],
+            "global_limit": record["global_limit"], "since": _iso(record["since"]),
+            "regions": record["regions"]}
+
+
 def view(rt: Runtime, caller: Caller, project_id: str) -> dict:
     _may_read(caller, project_id)
-    hard, soft, klass = _store(rt).effective(project_id)
+    store = _store(rt)
+    hard, soft, klass = store.effective(project_id)
     soft = {r: limit for r, (limit, _over) in soft.items()}
     raw = read_all_regions(rt.registry, project_id, region_service.region_names(rt))
     regions, readings = {}, {}
@@ -42,7 +59,14 @@ def view(rt: Runtime, caller: Caller, project_id: str) -> dict:
             readings[region] = value
     return {"project_id": project_id, "quota_class": klass or DEFAULT_CLASS,
             "complete": all(r["status"] == "ok" for r in regions.values()),
-            "regions": regions, "resources": global_view(hard, soft, readings)}
+            "regions": regions,
+            "resources": global_view(hard, soft, readings, governed(rt, store, project_id),
+                                     {r: _over_limit(v) for r, v in
+                                      store.overshoots(project_id).items()})}
+
+
+def _iso(when) -> str:
+    return when.isoformat(timespec="milliseconds") + "Z"
 
 
 def _check_limits(limits: dict, field: str) -> None:
@@ -112,5 +136,5 @@ def events(rt: Runtime, caller: Caller, project_id: str, limit: int = 100) -> li
     _may_read(caller, project_id)
     return [{"id": e.id, "kind": e.kind, "resource": e.resource, "usage": e.usage,
              "threshold": e.threshold, "hard_limit": e.hard_limit, "detail": e.detail,
-             "created_at": e.created_at.isoformat(timespec="milliseconds") + "Z"}
+             "created_at": _iso(e.created_at)}
             for e in _store(rt).events(project_id, limit)]

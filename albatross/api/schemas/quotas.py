@@ -26,6 +26,16 @@ CLASS_REQUEST = {"type": "object", "additionalProperties": False, "required": ["
                  "properties": {"limits": LIMITS}}
 
 _PER_REGION = {"type": "object", "additionalProperties": {"type": ["integer", "null"]}}
+OVER_LIMIT = {
+    "type": "object", "description": "Usage over the global limit, on record since `since` "
+    "(some region's own service let concurrent creates pass its native limit).",
+    "required": ["over_by", "total_usage", "global_limit", "since", "regions"],
+    "properties": {"over_by": {"type": "integer"}, "total_usage": {"type": "integer"},
+                   "global_limit": {"type": "integer"}, "since": {"type": "string"},
+                   "regions": {"type": "object", "additionalProperties": {
+                       "type": "object", "properties": {
+                           "usage": {"type": "integer"},
+                           "limit": {"type": ["integer", "null"]}}}}}}
 VIEW = {
     "type": "object", "required": ["quota"],
     "properties": {"quota": {
@@ -39,8 +49,16 @@ VIEW = {
                                "error": {"type": "string"}}}},
             "resources": {"type": "object", "additionalProperties": {
                 "type": "object",
-                "required": ["limit", "usage", "total_usage", "regional_limits"],
+                "required": ["limit", "enforcement", "usage", "total_usage",
+                             "regional_limits", "over_limit"],
                 "properties": {"limit": {"type": "integer"},
+                               "enforcement": {
+                                   "enum": ["enforced", "shown_only", "unlimited"],
+                                   "description": "enforced: Albatross rebalances the "
+                                   "regions' native limits under it; shown_only: a default "
+                                   "limit this project is not rebalanced to (each region "
+                                   "keeps its own); unlimited: no global limit."},
+                               "over_limit": {"oneOf": [{"type": "null"}, OVER_LIMIT]},
                                "soft_limit": {"type": ["integer", "null"]},
                                "usage": _PER_REGION, "total_usage": {"type": "integer"},
                                "remaining": {"type": ["integer", "null"]},

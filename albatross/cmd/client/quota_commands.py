@@ -10,6 +10,19 @@ def _project(args, client) -> str:
     return args.project or client.session.get_project_id()
 
 
+ENFORCEMENT = {"enforced": "yes", "shown_only": "shown only", "unlimited": "-"}
+
+
+def _over(over: dict | None) -> str:
+    """'+2 since 2026-12-02 21:40 (RegionOne 4/3, RegionTwo 4/3)'"""
+    if not over:
+        return ""
+    regions = ", ".join(f"{r} {v['usage']}/{v['limit']}" for r, v in sorted(
+        over["regions"].items()) if v.get("limit") is not None and v["usage"] > v["limit"])
+    since = over["since"][:16].replace("T", " ")
+    return f"+{over['over_by']} since {since}" + (f" ({regions})" if regions else "")
+
+
 def quota_show(args):
     client = client_for(args)
     q = client.get(f"/v1/projects/{_project(args, client)}/quotas")["quota"]
@@ -20,17 +33,23 @@ def quota_show(args):
     rows = []
     for name, r in q["resources"].items():
         row = {"resource": name, "limit": "unlimited" if r["limit"] == -1 else r["limit"],
-               "used": r["total_usage"],
+               "enforced": ENFORCEMENT.get(r.get("enforcement"), "?"),
+               "used": r["total_usage"], "over": _over(r.get("over_limit")),
                "left": "-" if r["remaining"] is None else r["remaining"],
                "soft": r["soft_limit"] if r["soft_limit"] is not None else ""}
         for region in regions:
             used, native = r["usage"][region], r["regional_limits"][region]
             row[region] = "?" if used is None else f"{used}/{'∞' if native == -1 else native}"
         rows.append(row)
-    columns = [("Resource", "resource"), ("Global limit", "limit"), ("Used", "used"),
-               ("Left", "left"), ("Soft", "soft")] + [(f"{r} used/limit", r) for r in regions]
+    columns = [("Resource", "resource"), ("Global limit", "limit"), ("Enforced", "enforced"),
+               ("Used", "used"), ("Left", "left"), ("Soft", "soft"), ("Over limit", "over")] \
+        + [(f"{r} used/limit", r) for r in regions]
     output.table(rows, columns, title=f"Quotas of project {q['project_id']} "
                                       f"(class {q['quota_class']})")
+    if any(r.get("enforcement") == "shown_only" for r in q["resources"].values()):
+        output.console.print("shown only: a default this project is not rebalanced to; "
+                             "each region applies its own limit (set limits or a class to "
+                             "enforce it)")
     for region, state in q["regions"].items():
         if state["status"] != "ok":
             output.console.print(f"[red]{region} did not answer:[/red] {state['error']}")

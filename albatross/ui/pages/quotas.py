@@ -75,12 +75,24 @@ def quota_rows(view: dict) -> list[dict]:
         else:
             state = ""
         rows.append({"name": name, "limit": limit, "soft": soft, "total": total,
+                     "enforcement": r.get("enforcement", "enforced"),
+                     "over": _over(r.get("over_limit")),
                      "remaining": r.get("remaining"), "state": state,
                      "bar": charts.stacked_bar(parts, limit, soft),
                      "usage": [(reg, r["usage"].get(reg)) for reg in regions],
                      "regional": [(reg, r["regional_limits"].get(reg)) for reg in regions],
                      "per_region": name in PER_REGION})
     return rows
+
+
+def _over(over: dict | None) -> dict | None:
+    """The overshoot on record, for its line under the resource: by how much, since when,
+    and the regions whose own service let usage pass its native limit."""
+    if not over:
+        return None
+    return {"by": over["over_by"], "since": over["since"][:16].replace("T", " "),
+            "regions": [(r, v["usage"], v["limit"]) for r, v in sorted(over["regions"].items())
+                        if v.get("limit") is not None and v["usage"] > v["limit"]]}
 
 
 def _project(page, source) -> str:
