@@ -1,12 +1,17 @@
 """How strictly does a region's own service hold its native quota? N creates fired at once by
 a project's member against a limit with little headroom, then the usage the service reports
-(what Albatross reads) compared with the limit. Used by the fault test
-(tests/integration/test_quota_enforcement.py) and by bench/quota_race.py."""
+(what Albatross reads) compared with the limit; and `setting`, the dev cloud with one quota
+setting of a service changed for a while (the services' defaults, where the dev cloud sets
+strict ones). Used by tests/integration/test_quota_enforcement.py and bench/quota_*.py."""
+import re
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from albatross.devcloud import configs
+from albatross.devcloud.settings import region_short
 from albatross.regions.quotas import read_project_quotas, write_project_limits
 
 # resource -> the other resources set unlimited during its race, so only it can refuse
@@ -143,8 +148,9 @@ def clean(fx: Fixture) -> None:
             nova.delete_server(i, ignore_missing=True)
     for kind, i in fx.created:
         if kind == "server":
-            nova.wait_for_delete(nova.get_server(i), interval=0.5, wait=120) \
-                if nova.find_server(i) else None
+            server = nova.find_server(i)
+            if server is not None:
+                nova.wait_for_delete(server, interval=0.5, wait=120)
         elif kind == "volume":
             _delete_volume(cinder, i)
         else:
@@ -176,3 +182,49 @@ def _delete_volume(cinder, volume_id: str) -> None:
     except Exception:
         cinder.reset_volume_status(vol, status="error", attach_status=None, migration_status=None)
         cinder.delete_volume(vol)
+
+
+SETTINGS = {
+    # name: (config file below etc/<rN>/, processes to restart, overrides of that file)
+    "neutron-legacy-driver": ("neutron/neutron.conf", ["neutron"], lambda cur: {
+        "quotas": {"quota_driver": "neutron.db.quota.driver.DbQuotaDriver"}}),
+    # the services' own default: MariaDB's REPEATABLE READ (the dev cloud sets SERIALIZABLE)
+    "neutron-default": ("neutron/neutron.conf", ["neutron"], lambda cur: {
+        "database": {"connection": cur.replace(configs.NEUTRON_STRICT_QUOTA, "")}}),
+    "nova-no-recheck": ("nova/nova.conf", ["nova", "nova-conductor"], lambda cur: {
+        "quota": {"recheck_quota": "false"}}),
+}
+
+
+def _database_url(path) -> str:
+    match = re.search(r"^connection = (\S+)$", path.read_text(), re.M)
+    return match.group(1) if match else ""
+
+
+@contextmanager
+def setting(cloud, name: str, regions: list[str]):
+    """The dev cloud with one setting changed in some regions (run/overrides.json, applied
+    by every restart), restored afterwards."""
+    if name == "default":
+        yield
+        return
+    rel, procs, make = SETTINGS[name]
+    before = configs.load_overrides(cloud.paths)
+
+    def restart(overrides):
+        configs.save_overrides(cloud.paths, overrides)
+        for region in regions:
+            for proc in procs:
+                cloud.stop_service(region, proc)
+            for proc in procs:
+                cloud.start_service(region, proc)
+    changed = dict(before)
+    for region in regions:
+        r = region_short(region)
+        changed[r] = {**before.get(r, {}),
+                      rel: make(_database_url(cloud.paths.etc / r / rel))}
+    restart(changed)
+    try:
+        yield
+    finally:
+        restart(before)
