@@ -172,6 +172,38 @@ def rabbitmqctl_command(paths: Paths, kind: str) -> tuple[list[str], dict | None
     return ([cli] if cli else []), None
 
 
+class _NoCtl(Exception):
+    """No usable rabbitmqctl for the dev cloud's broker (the reason)."""
+
+
+def _broker_ctl(paths: Paths, kind: str):
+    """A function running one rabbitmqctl command on the dev cloud's broker, after checking
+    that the node it reaches is the one on RABBIT_PORT; raises _NoCtl(why) otherwise."""
+    argv, env = rabbitmqctl_command(paths, kind)
+    if not argv:
+        raise _NoCtl("no rabbitmqctl (or, for our own broker, its Erlang cookie) found")
+
+    def ctl(*args: str) -> subprocess.CompletedProcess:
+        # cwd: where a failing Erlang CLI leaves its erl_crash.dump
+        return subprocess.run([*argv, "-q", *args], env=env, cwd=paths.logs,
+                              capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+
+    st = ctl("status", "--formatter", "json")
+    if st.returncode != 0:
+        raise _NoCtl(f"rabbitmqctl status: {(st.stderr or st.stdout).strip()[-300:]}")
+    ports = {int(x["port"]) for x in json.loads(st.stdout).get("listeners", [])
+             if x.get("protocol") == "amqp"}
+    if RABBIT_PORT not in ports:
+        raise _NoCtl(f"rabbitmqctl's node listens on AMQP port(s) {sorted(ports)}, "
+                     f"not on {RABBIT_PORT}")
+    return ctl
+
+
+def _failed(r: subprocess.CompletedProcess, what: str) -> str | None:
+    return None if r.returncode == 0 else f"{what}: {(r.stderr or r.stdout).strip()[-300:]}"
+
+
 def bound_notification_queues(paths: Paths, kind: str) -> bool:
     """Set (idempotently) the RabbitMQ policy that bounds the notification queues. Only warns
     on failure (no rabbitmqctl, not allowed to use it, another node than ours): it must never
@@ -182,35 +214,47 @@ def bound_notification_queues(paths: Paths, kind: str) -> bool:
         return False
 
     try:
-        argv, env = rabbitmqctl_command(paths, kind)
-        if not argv:
-            return warn("no rabbitmqctl (or, for our own broker, its Erlang cookie) found")
-
-        def ctl(*args: str) -> subprocess.CompletedProcess:
-            # cwd: where a failing Erlang CLI leaves its erl_crash.dump
-            return subprocess.run([*argv, "-q", *args], env=env, cwd=paths.logs,
-                                  capture_output=True, text=True, timeout=60,
-                                  stdin=subprocess.DEVNULL)
-
-        # the node rabbitmqctl reaches must be the broker on RABBIT_PORT
-        st = ctl("status", "--formatter", "json")
-        if st.returncode != 0:
-            return warn(f"rabbitmqctl status: {(st.stderr or st.stdout).strip()[-300:]}")
-        ports = {int(x["port"]) for x in json.loads(st.stdout).get("listeners", [])
-                 if x.get("protocol") == "amqp"}
-        if RABBIT_PORT not in ports:
-            return warn(f"rabbitmqctl's node listens on AMQP port(s) {sorted(ports)}, "
-                        f"not on {RABBIT_PORT}")
-        r = ctl("set_policy", "--apply-to", "queues", NOTIFICATION_POLICY,
-                notification_queue_pattern(),
-                json.dumps(NOTIFICATION_LIMITS, separators=(",", ":")))
-        if r.returncode != 0:
-            return warn(f"rabbitmqctl set_policy: {(r.stderr or r.stdout).strip()[-300:]}")
+        ctl = _broker_ctl(paths, kind)
+        why = _failed(ctl("set_policy", "--apply-to", "queues", NOTIFICATION_POLICY,
+                          notification_queue_pattern(),
+                          json.dumps(NOTIFICATION_LIMITS, separators=(",", ":"))),
+                      "rabbitmqctl set_policy")
+        if why:
+            return warn(why)
         log(f"notification queues bounded: policy {NOTIFICATION_POLICY} "
             f"{notification_queue_pattern()} {json.dumps(NOTIFICATION_LIMITS)}")
         return True
+    except _NoCtl as e:
+        return warn(str(e))
     except Exception as e:  # noqa: BLE001  (a warning, never a failed `up`)
         return warn(f"{type(e).__name__}: {e}")
+
+
+def ensure_vhosts(paths: Paths, kind: str, vhosts: list[str]) -> bool:
+    """Make the RPC virtual hosts exist, usable by guest (idempotent). False, with a warning,
+    when they cannot be made: the regions that need one then run Nova's API only."""
+    if not vhosts:
+        return True
+    try:
+        ctl = _broker_ctl(paths, kind)
+        listed = ctl("list_vhosts", "--formatter", "json")
+        why = _failed(listed, "rabbitmqctl list_vhosts")
+        have = {v["name"] for v in json.loads(listed.stdout)} if not why else set()
+        for vhost in vhosts:
+            if why:
+                break
+            if vhost not in have:
+                why = _failed(ctl("add_vhost", vhost), f"rabbitmqctl add_vhost {vhost}")
+            why = why or _failed(ctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"),
+                                 f"rabbitmqctl set_permissions -p {vhost}")
+    except _NoCtl as e:
+        why = str(e)
+    except Exception as e:  # noqa: BLE001  (the fallback is fewer full-Nova regions)
+        why = f"{type(e).__name__}: {e}"
+    if why:
+        log(f"WARNING: RabbitMQ virtual hosts {vhosts} not made ({why}); full Nova runs in "
+            "RegionOne only")
+    return why is None
 
 
 def stop_own(paths: Paths) -> list[str]:

@@ -9,9 +9,9 @@ import hashlib
 import json
 import shutil
 
-from .settings import (AUTH_URL, FAKEBIND_DRIVER, FULL_NOVA_REGION, HOST, KEYSTONE_DB,
+from .settings import (AUTH_URL, FAKEBIND_DRIVER, HOST, KEYSTONE_DB,
                        KEYSTONE_PORT, PASSWORD, RABBIT_URL, REGION_NAMES, USERS, Paths,
-                       db_url, region_short)
+                       db_url, region_short, rpc_url)
 
 KS_URL = f"http://{HOST}:{KEYSTONE_PORT}"
 NEUTRON_STRICT_QUOTA = "&init_command=SET+SESSION+TRANSACTION+ISOLATION+LEVEL+SERIALIZABLE"
@@ -77,17 +77,17 @@ def _client(user: str, region: str) -> dict:
             "password": PASSWORD, "region_name": region}
 
 
-def transport_url(region: str, full_nova: bool) -> str:
-    # Only the full-Nova region talks to RabbitMQ. The other regions keep fake:// so that
-    # their nova-api never casts into the RegionOne conductor's queues on the shared broker.
-    return RABBIT_URL if full_nova and region == FULL_NOVA_REGION else "fake://"
+def transport_url(region: str, nova_regions) -> str:
+    """Nova's RPC: a full-Nova region's own virtual host; the API-only regions keep fake://
+    (their casts go nowhere, their servers stay in BUILD)."""
+    return rpc_url(region) if region in nova_regions else "fake://"
 
 
-def notifications(topic: str, full_nova: bool) -> dict:
+def notifications(topic: str, nova_regions) -> dict:
     """With RabbitMQ in the cloud (full Nova), every service publishes its notifications there,
     each region on its own topic (one broker stands for one per region): Albatross's events
     listener reads them. Without it, notifications go nowhere."""
-    if not full_nova:
+    if not nova_regions:
         return {"driver": "noop"}
     return {"driver": "messagingv2", "transport_url": RABBIT_URL, "topics": topic}
 
@@ -99,7 +99,7 @@ def notification_topic(region: str) -> str:
     return f"notifications_{region_short(region)}"
 
 
-def keystone_conf(p: Paths, full_nova: bool) -> str:
+def keystone_conf(p: Paths, nova_regions) -> str:
     d = p.data / "keystone"
     return _ini({
         "DEFAULT": {"log_file": p.logs / "keystone.log"},
@@ -114,11 +114,11 @@ def keystone_conf(p: Paths, full_nova: bool) -> str:
         "credential": {"key_repository": d / "credential-keys"},
         # in-process cache: token validation ~7 ms instead of ~220 ms. ONE keystone process only.
         "cache": {"enabled": "true", "backend": "oslo_cache.dict"},
-        "oslo_messaging_notifications": notifications(IDENTITY_NOTIFICATION_TOPIC, full_nova),
+        "oslo_messaging_notifications": notifications(IDENTITY_NOTIFICATION_TOPIC, nova_regions),
     })
 
 
-def region_confs(p: Paths, region: str, full_nova: bool) -> dict[str, str]:
+def region_confs(p: Paths, region: str, nova_regions) -> dict[str, str]:
     """Relative path below etc/<rN>/ -> file content, with the overrides of
     run/overrides.json applied (see `overrides`)."""
     r = region_short(region)
@@ -126,7 +126,7 @@ def region_confs(p: Paths, region: str, full_nova: bool) -> dict[str, str]:
     lg = p.logs
     common = {"oslo_concurrency": {"lock_path": d / "locks"},
               "oslo_messaging_notifications": notifications(notification_topic(region),
-                                                            full_nova)}
+                                                            nova_regions)}
     files = {}
     files["glance/glance-api.conf"] = {
         "DEFAULT": {"log_file": lg / f"{r}-glance.log", "enabled_backends": "fs:file",
@@ -164,7 +164,7 @@ def region_confs(p: Paths, region: str, full_nova: bool) -> dict[str, str]:
     }
     files["nova/nova.conf"] = {
         "DEFAULT": {"log_file": lg / f"{r}-nova.log",
-                    "transport_url": transport_url(region, full_nova),
+                    "transport_url": transport_url(region, nova_regions),
                     "state_path": d / "nova", "instances_path": d / "nova/instances",
                     # keeps its node identity in state_path/compute_id across restarts
                     "compute_driver": "fake.FakeDriverWithoutFakeNodes",
@@ -222,11 +222,12 @@ def clouds_yaml(regions: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_all(p: Paths, nregions: int, full_nova: bool) -> dict[str, str]:
-    """Write every file; return {process name: digest of the config it reads}."""
+def write_all(p: Paths, nregions: int, nova_regions) -> dict[str, str]:
+    """Write every file; return {process name: digest of the config it reads}. nova_regions:
+    the regions that run all of Nova (none: no RabbitMQ in the cloud)."""
     p.makedirs()
     digests = {"keystone": _write(p.etc / "keystone/keystone.conf",
-                                  keystone_conf(p, full_nova))}
+                                  keystone_conf(p, nova_regions))}
     for sub in ("fernet-keys", "credential-keys"):
         (p.data / "keystone" / sub).mkdir(parents=True, exist_ok=True)
     regions = REGION_NAMES[:nregions]
@@ -236,7 +237,7 @@ def write_all(p: Paths, nregions: int, full_nova: bool) -> dict[str, str]:
         for sub in ("glance/images", "glance/staging", "glance/tasks", "locks", "nova/instances",
                     "cinder"):
             (p.data / r / sub).mkdir(parents=True, exist_ok=True)
-        h = {rel: _write(e / rel, text) for rel, text in region_confs(p, region, full_nova).items()}
+        h = {rel: _write(e / rel, text) for rel, text in region_confs(p, region, nova_regions).items()}
         h["glance-paste"] = _copy(p.venv / "etc/glance/glance-api-paste.ini",
                                   e / "glance/glance-api-paste.ini")
         h["nova-paste"] = _copy(p.venv / "etc/nova/api-paste.ini", e / "nova/api-paste.ini")

@@ -14,11 +14,11 @@ from os import environ
 
 from . import backing, configs, install, services as svc
 from .processes import adopt, is_ours, port_open, pss_kb, read_pid, running_pid, stop
-from .settings import (API_SERVICES, AUTH_URL, DEFAULT_ALBATROSS_URL, FULL_NOVA_REGION,
+from .settings import (API_SERVICES, AUTH_URL, DEFAULT_ALBATROSS_URL, FULL_NOVA_REGIONS,
                        MAX_REGIONS, MYSQL_PORT, NOVA_DAEMONS, PASSWORD, PKG_DIR, RABBIT_PORT,
                        RABBIT_URL,
                        REGION_NAMES, USERS, DevCloudError, Paths, load_state, log, port_of,
-                       region_index, region_short, save_state)
+                       region_index, region_short, rpc_vhost, save_state)
 
 
 def _exclusive(method):
@@ -86,6 +86,29 @@ class DevCloud:
     def regions(self) -> list[str]:
         return REGION_NAMES[:self._current()[0]]
 
+    @property
+    def nova_regions(self) -> list[str]:
+        """The regions that run all of Nova (servers boot there), as last brought up."""
+        st = self._state()
+        if "nova_regions" in st:
+            return list(st["nova_regions"])
+        return [FULL_NOVA_REGIONS[0]] if self._current()[1] else []
+
+    def _choose_nova_regions(self, regions: list[str], full: bool, mq_kind) -> list[str]:
+        """FULL_NOVA_REGIONS among `regions`, less those whose RPC virtual host cannot be
+        made (then only RegionOne, on the default one, runs all of Nova)."""
+        want = [r for r in FULL_NOVA_REGIONS if full and r in regions]
+        vhosts = [rpc_vhost(r) for r in want if rpc_vhost(r) != "/"]
+        made = self._state().get("rpc_vhosts") or {}   # the broker keeps them: ~2 s saved
+        if made.get("mq") == mq_kind and set(vhosts) <= set(made.get("vhosts", [])):
+            return want
+        if not backing.ensure_vhosts(self.paths, mq_kind, vhosts):
+            return [r for r in want if rpc_vhost(r) == "/"]
+        st = self._state()
+        st["rpc_vhosts"] = {"mq": mq_kind, "vhosts": vhosts}
+        save_state(self.paths, st)
+        return want
+
     # ------------------------------------------------------------ up
     @_exclusive
     def up(self) -> dict:
@@ -116,12 +139,16 @@ class DevCloud:
                                      args=(p, mq_kind)) if full else None
         if mq_policy:
             mq_policy.start()
+        nova = self._choose_nova_regions(regions, full, mq_kind)
         phase("mariadb/rabbitmq")
-        digests = configs.write_all(p, n, full)
+        digests = configs.write_all(p, n, nova)
         counts = self._table_counts(n)
         svc.markers_to_reset(p, counts, regions)
-        save_state(p, {"regions": n, "full_nova": full, "albatross_url": url, "db": db_kind,
-                       "mq": mq_kind, "compute_ready": self._state().get("compute_ready")})
+        old = self._state()
+        save_state(p, {"regions": n, "full_nova": full, "nova_regions": nova,
+                       "albatross_url": url, "db": db_kind, "mq": mq_kind,
+                       "compute_ready": old.get("compute_ready"),
+                       "rpc_vhosts": old.get("rpc_vhosts")})
 
         def keystone_job():
             svc.keystone_schema(p)
@@ -130,7 +157,7 @@ class DevCloud:
         def region_job(region, service):
             svc.region_schema(p, region, service)
             if service == "nova":
-                svc.sync_cell_transport(p, region, full)
+                svc.sync_cell_transport(p, region, nova)
             svc.ensure_proc(p, svc.api_proc(p, region, service),
                             digests[f"{region_short(region)}-{service}"])
 
@@ -146,17 +173,17 @@ class DevCloud:
         if errors:
             raise errors[0]
         phase("schemas+start")
-        procs = [pr for pr in svc.all_procs(p, regions, False) if pr.port]
+        procs = [pr for pr in svc.all_procs(p, regions) if pr.port]
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda pr: svc.wait_answering(p, pr), procs))
         phase("apis answering")
-        if full:
-            self._full_nova(digests)
+        if nova:
+            self._full_nova(digests, nova)
             phase("full nova")
         if mq_policy:
             mq_policy.join()
         log(f"ALL UP in {time.monotonic() - t_start:.1f}s ({n} regions"
-            f"{', full nova in ' + FULL_NOVA_REGION if full else ''}); "
+            f"{', full nova in ' + ', '.join(nova) if nova else ''}); "
             f"clouds.yaml: {p.clouds_yaml}")
         st = self._state()
         st["timings"] = {k: round(v, 1) for k, v in timings}
@@ -193,23 +220,32 @@ class DevCloud:
         if p.returncode != 0:
             raise DevCloudError(f"{cmd} failed:\n{p.stderr.strip()[-1500:]}")
 
-    def _full_nova(self, digests: dict) -> None:
-        p, r = self.paths, region_short(FULL_NOVA_REGION)
-        since = time.time()
-        with ThreadPoolExecutor(len(NOVA_DAEMONS)) as pool:
-            verbs = dict(zip(NOVA_DAEMONS, pool.map(
-                lambda d: svc.ensure_proc(p, svc.daemon_proc(p, FULL_NOVA_REGION, d),
-                                          digests[f"{r}-{d}"]), NOVA_DAEMONS)))
-        compute_pid = running_pid(p, f"{r}-nova-compute")
+    def _full_nova(self, digests: dict, nova_regions: list[str]) -> None:
+        """Nova's conductor, scheduler and compute in each region of nova_regions; returns
+        once every compute is registered (in Nova and in its region's Placement)."""
+        p, since = self.paths, time.time()
+        daemons = [(region, d) for region in nova_regions for d in NOVA_DAEMONS]
+        with ThreadPoolExecutor(len(daemons)) as pool:
+            verbs = dict(zip(daemons, pool.map(
+                lambda rd: svc.ensure_proc(p, svc.daemon_proc(p, *rd),
+                                           digests[f"{region_short(rd[0])}-{rd[1]}"]),
+                daemons)))
+        ready = self._state().get("compute_ready")
+        ready = dict(ready) if isinstance(ready, dict) else {}
+
+        def registered(region: str) -> None:
+            pid = running_pid(p, f"{region_short(region)}-nova-compute")
+            if verbs[(region, "nova-compute")] == "running" and ready.get(region) == pid:
+                return
+            self._venv_script("wait-compute", {"region": region, "since": since - 2,
+                                               "timeout": 240, "password": PASSWORD,
+                                               "auth_url": AUTH_URL}, p.logs / "catalog.log")
+            svc.discover_hosts(p, region)
+            ready[region] = pid
+        with ThreadPoolExecutor(len(nova_regions)) as pool:
+            list(pool.map(registered, nova_regions))
         st = self._state()
-        if verbs["nova-compute"] == "running" and st.get("compute_ready") == compute_pid:
-            return
-        self._venv_script("wait-compute", {"region": FULL_NOVA_REGION, "since": since - 2,
-                                           "timeout": 240, "password": PASSWORD,
-                                           "auth_url": AUTH_URL}, p.logs / "catalog.log")
-        svc.discover_hosts(p, FULL_NOVA_REGION)
-        st = self._state()
-        st["compute_ready"] = compute_pid
+        st["compute_ready"] = ready
         save_state(p, st)
 
     # ------------------------------------------------------------ down
@@ -218,7 +254,7 @@ class DevCloud:
         """Stop everything the dev cloud started; purge also drops its databases and wipes
         etc/data/logs/run (the venv stays)."""
         p, t0 = self.paths, time.monotonic()
-        known = [pr.name for pr in svc.all_procs(p, REGION_NAMES, True)]
+        known = [pr.name for pr in svc.all_procs(p, REGION_NAMES, FULL_NOVA_REGIONS)]
         adopt(p, known)   # processes whose PID file got lost are ours all the same
         names = [f.stem for f in p.run.glob("*.pid")] if p.run.is_dir() else []
         stopped = stop(p, [x for x in names if x not in backing.OWN_DAEMONS], svc.first_signal)
@@ -250,7 +286,7 @@ class DevCloud:
         """One row per process: region, service, name, port, pid, started, answering, pss_mb."""
         p = self.paths
         n, full, _ = self._current()
-        procs = svc.all_procs(p, REGION_NAMES[:n], full)
+        procs = svc.all_procs(p, REGION_NAMES[:n], self.nova_regions)
 
         def row(pr):
             # a PID file whose process is gone = started but crashed: counts as down
@@ -281,13 +317,14 @@ class DevCloud:
     @_exclusive
     def start_service(self, region: str, service: str, timeout: float = 240) -> None:
         """Start one service again; returns once it answers."""
-        n, full, _ = self._current()
-        pr = self._proc(region, service)
-        if service in NOVA_DAEMONS and not (full and region == FULL_NOVA_REGION):
-            raise DevCloudError(f"{service} runs only in {FULL_NOVA_REGION} with full nova")
+        n, _full, _ = self._current()
+        pr, nova = self._proc(region, service), self.nova_regions
+        if service in NOVA_DAEMONS and region not in nova:
+            raise DevCloudError(f"{service} runs only in {', '.join(nova) or 'no region'} "
+                                "(full nova)")
         if region != "shared" and service != "keystone" and region_index(region) >= n:
             raise DevCloudError(f"{region} is not part of this dev cloud ({n} regions)")
-        digests = configs.write_all(self.paths, n, full)
+        digests = configs.write_all(self.paths, n, nova)
         since = time.time()
         svc.ensure_proc(self.paths, pr, digests[pr.name])
         svc.wait_answering(self.paths, pr, timeout)
@@ -307,6 +344,7 @@ class DevCloud:
         return {
             "auth_url": AUTH_URL, "regions": regions, "clouds_yaml": str(self.paths.clouds_yaml),
             "password": PASSWORD, "users": users, "albatross_url": url, "full_nova": full,
+            "nova_regions": self.nova_regions,   # where servers boot
             "base": str(self.paths.base), "logs": str(self.paths.logs),
             "endpoints": {r: {s: f"http://127.0.0.1:{port_of(r, s)}" for s in API_SERVICES}
                           for r in regions},

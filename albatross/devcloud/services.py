@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .configs import transport_url
 from .processes import (adopt, http_answers, port_open, run, running_pid, spawn, stop, uwsgi_argv,
                         wait_until)
-from .settings import (API_SERVICES, AUTH_URL, FULL_NOVA_REGION, HOST, KEYSTONE_DB,
+from .settings import (API_SERVICES, AUTH_URL, HOST, KEYSTONE_DB,
                        KEYSTONE_PORT, NOVA_DAEMONS, PASSWORD, DevCloudError, Paths, db_url,
                        log, port_of, region_short)
 
@@ -73,12 +73,12 @@ def daemon_proc(p: Paths, region: str, daemon: str) -> Proc:
                  "--log-file", str(p.logs / f"{name}.log")])
 
 
-def all_procs(p: Paths, regions: list[str], full_nova: bool) -> list[Proc]:
+def all_procs(p: Paths, regions: list[str], nova_regions=()) -> list[Proc]:
     procs = [keystone_proc(p)]
     for region in regions:
         procs += [api_proc(p, region, s) for s in API_SERVICES]
-    if full_nova:
-        procs += [daemon_proc(p, FULL_NOVA_REGION, d) for d in NOVA_DAEMONS]
+    for region in nova_regions:
+        procs += [daemon_proc(p, region, d) for d in NOVA_DAEMONS]
     return procs
 
 
@@ -208,12 +208,12 @@ def _cell1_uuid(p: Paths, region: str) -> str | None:
     return None
 
 
-def sync_cell_transport(p: Paths, region: str, full_nova: bool) -> None:
+def sync_cell_transport(p: Paths, region: str, nova_regions) -> None:
     """Nova keeps cell1's transport_url in its database (set by create_cell): after switching
     between fake:// and RabbitMQ the API would cast into nowhere unless it is updated."""
     r = region_short(region)
     mark = p.data / r / ".nova-mq"
-    want = transport_url(region, full_nova)
+    want = transport_url(region, nova_regions)
     if mark.exists() and mark.read_text() == want:
         return
     uuid = _cell1_uuid(p, region)

@@ -32,7 +32,11 @@ MYSQL_PORT = int(os.environ.get("ALBATROSS_DEVCLOUD_DB_PORT", "3306"))
 RABBIT_PORT = int(os.environ.get("ALBATROSS_DEVCLOUD_RABBIT_PORT", "5672"))
 DB_USER = "devcloud"
 RABBIT_URL = f"rabbit://guest:guest@{HOST}:{RABBIT_PORT}/"
-FULL_NOVA_REGION = "RegionOne"
+# Regions that run all of Nova (conductor, scheduler, compute) with `--full-nova`; the others
+# run its API only. Nova's RPC queues have fixed names ("conductor", "compute", ...), so each
+# such region has a RabbitMQ virtual host of its own (RegionOne the default one); every
+# region's notifications go to the default virtual host, one topic per region.
+FULL_NOVA_REGIONS = ("RegionOne", "RegionTwo")
 
 REGION_NAMES = ["RegionOne", "RegionTwo", "RegionThree", "RegionFour"]
 MAX_REGIONS = len(REGION_NAMES)
@@ -93,6 +97,16 @@ def region_short(region: str) -> str:
 
 def port_of(region: str, service: str) -> int:
     return API_PORTS[service] + 100 * region_index(region) + PORT_OFFSET
+
+
+def rpc_vhost(region: str) -> str:
+    """The RabbitMQ virtual host of a full-Nova region's RPC ('/' is the default one)."""
+    return "/" if region == FULL_NOVA_REGIONS[0] else f"devcloud-{region_short(region)}"
+
+
+def rpc_url(region: str) -> str:
+    vhost = rpc_vhost(region)
+    return RABBIT_URL if vhost == "/" else RABBIT_URL + vhost
 
 
 def region_databases(region: str) -> list[str]:

@@ -13,6 +13,7 @@ import openstack
 import pytest
 
 from albatross.devcloud import DevCloud, backing
+from albatross.devcloud.settings import region_short
 
 pytestmark = pytest.mark.devcloud
 
@@ -80,9 +81,17 @@ def test_stop_and_start_a_regions_nova(cloud):
 
 
 def test_full_nova_boots_a_server_on_a_network(cloud):
-    """Only with `up --full-nova`: a server on a Neutron network reaches ACTIVE in RegionOne."""
-    DevCloud(full_nova=True).up()  # adds full Nova if the running cloud lacks it
-    admin, demo = connect(cloud, "RegionOne", "admin"), connect(cloud, "RegionOne")
+    """Only with `up --full-nova`: a server on a Neutron network reaches ACTIVE in RegionOne
+    and in RegionTwo, each region's Nova on its own RabbitMQ virtual host (a cast of one never
+    reaches the other's conductor or compute)."""
+    info = DevCloud(full_nova=True).up()  # adds full Nova if the running cloud lacks it
+    assert info["nova_regions"] == ["RegionOne", "RegionTwo"][:len(info["regions"])]
+    for region in info["nova_regions"]:
+        _boot_on_a_network(cloud, region)
+
+
+def _boot_on_a_network(cloud, region):
+    admin, demo = connect(cloud, region, "admin"), connect(cloud, region)
     tag = uuid.uuid4().hex[:8]
     flavor = admin.compute.create_flavor(name=f"dc-{tag}", ram=64, vcpus=1, disk=1)
     image = admin.image.create_image(f"dc-{tag}", data=b"\0" * 4096, disk_format="raw",
@@ -95,6 +104,8 @@ def test_full_nova_boots_a_server_on_a_network(cloud):
         server = demo.compute.wait_for_server(server, status="ACTIVE", wait=120)
         assert server.status == "ACTIVE"
         assert f"dc-{tag}" in server.addresses
+        host = admin.compute.get_server(server.id).compute_host
+        assert host == f"devcloud-{region_short(region)}-compute"
         usage = demo.compute.get_quota_set(demo.current_project_id, usage=True).usage
         assert usage["instances"] >= 1
         demo.compute.delete_server(server)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.devcloud
 G = 6
 BURST = 16
 # every resource both regions of the dev cloud can make: each service is strict there
-# (Neutron on SERIALIZABLE, Cinder by its reservations); servers boot in RegionOne only
+# (Neutron on SERIALIZABLE, Cinder by its reservations); Nova's servers below
 STRICT = ["floatingip", "gigabytes", "network", "port", "security_group", "volumes"]
 
 
@@ -131,21 +131,25 @@ def test_with_neutrons_own_defaults_a_burst_over_the_limit_is_reported_and_clamp
     assert view(member, project.id)[resource]["over_limit"]["over_by"] == over["over_by"]
 
 
-def test_nova_rechecks_its_instances_quota(users, regions, project, cloud):
-    """Nova is strict for what runs: its conductor rechecks after the instances exist and puts
-    the excess in ERROR (which still counts in its usage until deleted). Only the full-Nova
-    region can boot servers in the dev cloud."""
-    admin, region = users["admin"], regions[0]
+@pytest.mark.parametrize("resource", ["instances", "cores"])
+def test_nova_holds_the_global_limit_on_what_runs(devcloud, users, project, cloud, resource):
+    """Nova is strict for what runs: each region's conductor rechecks once the instances exist
+    and puts the excess in ERROR (which still counts in Nova's usage until deleted, and runs
+    nothing). The burst in both full-Nova regions at once never runs more than G."""
+    admin, two = users["admin"], devcloud["nova_regions"][:2]
+    assert len(two) == 2, f"full Nova runs in {two} only: the burst needs two regions"
     _uid, connect = project.member()
-    fx = Fixture(cloud["conns"][region], connect(region), project.tag)
-    project.cleanups.append(lambda: clean(fx))
-    _prepare(fx, "instances")
-    set_limits(admin, project.id, {"instances": G, "cores": -1, "ram": -1})
-    native = view(admin, project.id)["instances"]["regional_limits"][region]
-    accepted = burst(connect, region, fx, "instances", BURST)
-    errored = _settle_servers(fx)
-    running = accepted - errored
-    assert 0 < running <= native <= G, (accepted, errored, native)
+    fixtures = prepared(project, cloud, connect, two, resource)
+    set_limits(admin, project.id, {resource: G, **UNBOUND[resource]})
+    native = view(admin, project.id)[resource]["regional_limits"]
+    assert sum(native[r] for r in two) <= G
+    accepted = burst_in(two, connect, resource, fixtures)
+    errored = {r: _settle_servers(fixtures[r]) for r in two}
+    running = {r: accepted[r] - errored[r] for r in two}
+    print(f"{resource}: accepted {accepted}, ERROR {errored}, running {running} of {G}")
+    assert sum(running.values()) > 0
+    assert all(running[r] <= native[r] for r in two), (running, native)
+    assert sum(running.values()) <= G
 
 
 def test_a_limit_lowered_under_usage_is_reported_clamped_and_cleared_by_a_delete(
