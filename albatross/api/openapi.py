@@ -37,7 +37,25 @@ def _operation(route: Route) -> dict:
     op["responses"] = responses
     if checks_token:
         op["security"] = [{"keystone": []}]
+    if route.policy:
+        op["x-policy"] = _policy(route)
     return op
+
+
+def _policy(route: Route) -> dict:
+    """The route's authorization as the route table declares it (policy.yaml overrides the
+    rules by these names)."""
+    target = route.target
+    out: dict = {"rule": route.policy,
+                 "target": "the token's project" if target.source == "caller"
+                 else f"{target.source} {target.name} (else the token's project)"}
+    if route.requires:
+        out["requires"] = [{"rule": w.rule, "when": w.describes} for w in route.requires]
+    if route.grants:
+        out["grants"] = dict(route.grants)
+    if route.related:
+        out["related"] = dict(route.related)
+    return out
 
 
 def build(routes: list[Route]) -> dict:

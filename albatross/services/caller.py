@@ -1,5 +1,6 @@
 """Who is asking: what the service layer needs to know of a request's Keystone identity."""
 from dataclasses import dataclass, field
+from typing import Callable
 
 from albatross.exceptions import Forbidden
 from albatross.regions.delegation import Authority
@@ -16,6 +17,18 @@ class Caller:
     # the request's validated Keystone token: the authority of writes made inside the request
     # and of the trusts made for work that outlives it. Never printed, compared or stored.
     token: str | None = field(default=None, repr=False, compare=False)
+    # whether the rule of the route that took the request lets the caller act on a given
+    # project's objects (bound by the router from the route table; see `allows`)
+    scope: Callable[[str | None], bool] | None = field(default=None, repr=False,
+                                                      compare=False)
+
+    def allows(self, project_id: str | None) -> bool:
+        """May the caller act on objects of `project_id` (None: of every project)? The
+        route's policy rule decides; the service's own callers (periodic work, waves acting
+        for their user) act on their own project, or on any if they act as an admin."""
+        if self.scope is not None:
+            return self.scope(project_id)
+        return self.is_admin or (project_id is not None and project_id == self.project_id)
 
     @property
     def global_id(self) -> str | None:

@@ -51,10 +51,10 @@ def _read_source(rt: Runtime, caller: Caller, source: str) -> list[ImageState]:
     token lists exactly that (Glance applies its visibility rules: two listings, no call per
     shared image); an admin gets the project's view too, read with the service account and
     filtered here (Glance's admin view would be every project's images)."""
-    if not caller.is_admin and caller.token:
+    if not caller.allows(None) and caller.token:   # the route's rule: not every project
         return _read_source_as(delegation.acting(rt, caller).connection(source), source)
     conn = rt.registry.connection(source)
-    member = dataclasses.replace(caller, is_admin=False)
+    member = dataclasses.replace(caller, is_admin=False, scope=None)   # the project's view
 
     def listing(kind):
         filters = _LISTINGS[kind] or {"owner": caller.project_id, "visibility": "all"}

@@ -30,7 +30,7 @@ KIND = "image_sync"
 def visible_to(conn, image: ImageState, caller: Caller) -> bool:
     """Glance's rules: the owner, anyone for public and community images, members of a
     shared one; an admin sees every image."""
-    if caller.is_admin or image.owner == caller.project_id:
+    if caller.allows(image.owner):
         return True
     visibility = image.fields.get("visibility")
     if visibility in ("public", "community"):
@@ -92,7 +92,7 @@ def specs_for(images: list[ImageState], source: str, targets: list[str], force: 
 def require_owner(caller: Caller, image: ImageState, field: str = "images") -> None:
     """Only the project that owns an image (or an admin) copies it: copies are owned by the
     image's owner and count against its quota in every region."""
-    if not caller.is_admin and image.owner != caller.project_id:
+    if not caller.allows(image.owner):
         raise Forbidden(f"image {image.id} belongs to another project: only images your "
                         "project owns can be copied to other regions", field=field)
 

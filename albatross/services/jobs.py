@@ -37,14 +37,10 @@ def job_view(job: Job, counts: dict, tasks: list[Task] | None = None) -> dict:
     return out
 
 
-def _visible(caller: Caller, job: Job) -> bool:
-    return caller.is_admin or job.project_id == caller.project_id
-
-
 def load(rt: Runtime, caller: Caller, job_id: str) -> tuple[Job, list[Task], dict]:
     """The job if the caller may see it; 404 otherwise (never reveal another project's ids)."""
     found = rt.store.get_job(job_id)
-    if found is None or not _visible(caller, found[0]):
+    if found is None or not caller.allows(found[0].project_id):
         raise NotFound(f"job {job_id} not found", field="job_id")
     job, tasks = found
     counts: dict[str, int] = {}
@@ -61,7 +57,7 @@ def get(rt: Runtime, caller: Caller, job_id: str) -> dict:
 def list_jobs(rt: Runtime, caller: Caller, *, all_projects: bool = False,
               kind: str | None = None, active_only: bool = False, limit: int = 100,
               marker: str | None = None, user_only: bool = False) -> list[dict]:
-    project = None if (all_projects and caller.is_admin) else caller.project_id
+    project = None if all_projects else caller.project_id   # the route checked the rule
     rows = rt.store.list_jobs(project_id=project, kind=kind, active_only=active_only,
                               limit=limit, marker=marker,
                               user_id=caller.user_id if user_only else None)

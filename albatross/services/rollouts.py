@@ -324,7 +324,7 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
         _event("start", caller.user_id, None, machine.RUNNING,
                detail=f"image {image.id} ({image.name}) from {source} in waves "
                       + " | ".join(", ".join(w) for w in waves)),
-        project_id=caller.project_id, user_id=caller.user_id, admin=caller.is_admin,
+        project_id=caller.project_id, user_id=caller.user_id, admin=caller.allows(None),
         image_id=image.id, image_name=image.fields.get("name"), image_owner=owner,
         source_region=source, waves=[{"regions": list(w)} for w in waves],
         auto_approve=bool(body.get("auto_approve")), state=machine.RUNNING, wave=0,
@@ -342,7 +342,7 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
 def _load(rt: Runtime, caller: Caller, rollout_id: str) -> ImageRollout:
     """The rollout if the caller may see it; 404 otherwise (never reveal another project's)."""
     row = _store(rt).get(rollout_id)
-    if row is None or not (caller.is_admin or row.project_id == caller.project_id):
+    if row is None or not caller.allows(row.project_id):
         raise NotFound(f"image rollout {rollout_id} not found", field="rollout_id")
     return row
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
-from albatross.exceptions import BadRequest, Forbidden, NotFound, UpstreamUnavailable
+from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
 from albatross.jobs.store import TaskSpec
 from albatross.regions.secgroups import read_snapshot
 from albatross.secgroups import select
@@ -67,9 +67,6 @@ def task_specs(source_region: str, targets: list[str], snapshot: Snapshot,
 
 def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "api") -> dict:
     project = req.project_id or caller.project_id
-    if project != caller.project_id and not caller.is_admin:
-        raise Forbidden("only an admin may copy another project's security groups",
-                        field="project_id")
     targets = region_service.check_targets(rt, req.source_region, req.target_regions)
     source = read_source(rt, project, req.source_region, delegation.acting(rt, caller))
     chosen = selected(source, req.selector)

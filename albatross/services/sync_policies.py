@@ -83,7 +83,7 @@ def create(rt: Runtime, caller: Caller, body: dict) -> dict:
 def _load(rt: Runtime, caller: Caller, policy_id: str) -> SyncPolicy:
     """The policy if the caller may see it; 404 otherwise (never reveal another project's)."""
     policy = PolicyStore(rt.store.db_url).get(policy_id)
-    if policy is None or not (caller.is_admin or policy.project_id == caller.project_id):
+    if policy is None or not caller.allows(policy.project_id):
         raise NotFound(f"sync policy {policy_id} not found", field="policy_id")
     return policy
 
@@ -241,7 +241,7 @@ def drift(rt: Runtime, caller: Caller, *, policy_id=None, region=None, resource_
           limit=100, marker=None, all_projects=False) -> list[dict]:
     if policy_id is not None:
         _load(rt, caller, policy_id)
-    project = None if (all_projects and caller.is_admin) else caller.project_id
+    project = None if all_projects else caller.project_id   # the route checked the rule
     types = resource_type.split(",") if resource_type else None
     return [drift_view(e) for e in list_drift(rt.store.db_url, project_id=project,
                                               policy_id=policy_id, region=region,

@@ -1,5 +1,6 @@
 import ipaddress
 
+from albatross.api import authz
 from albatross.api.router import RawBody, Route
 from albatross.api.schemas import addresses as schemas
 from albatross.api.schemas.quotas import PROJECT_ID
@@ -73,7 +74,7 @@ _AGE = {"max_age": schemas.MAX_AGE}
 
 def _get(path, handler, summary_text, response, query=None):
     return Route("GET", path, handler, summary_text, policy="albatross:addresses:get",
-                 response=response, tags=_TAGS, path_params=_P, target_param="project_id",
+                 response=response, tags=_TAGS, path_params=_P, target=authz.path("project_id"),
                  query=query or _AGE)
 
 
@@ -88,18 +89,18 @@ ROUTES = [
          schemas.SUMMARY),
     Route("POST", _A + "/refresh", refresh, "Read the project's addresses from every region "
           "now", policy="albatross:addresses:get", response=schemas.REFRESH, tags=_TAGS,
-          path_params=_P, target_param="project_id"),
+          path_params=_P, target=authz.path("project_id")),
     _get("/v1/projects/{project_id}/address-plan", get_plan, "The project's address plan",
          schemas.PLAN_VIEW, {}),
     Route("PUT", "/v1/projects/{project_id}/address-plan", put_plan,
           "Set the address plan (supernets) and connectivity groups",
           policy="albatross:addresses:plan", body=schemas.PLAN, response=schemas.PLAN_VIEW,
-          tags=_TAGS, path_params=_P, target_param="project_id"),
+          tags=_TAGS, path_params=_P, target=authz.path("project_id")),
     Route("POST", "/v1/projects/{project_id}/subnets", allocate,
           "Create a subnet with the next free CIDR of the plan that overlaps nothing in any "
           "region of the network's connectivity group", policy="albatross:addresses:allocate",
           body=schemas.ALLOCATE, response=schemas.ALLOCATION, status=201, tags=_TAGS,
-          path_params=_P, target_param="project_id"),
+          path_params=_P, target=authz.path("project_id")),
     Route("GET", "/v1/addresses/external", external,
           "Admin: floating and router gateway addresses of every project, and duplicates",
           policy="albatross:addresses:external", response=schemas.EXTERNAL, tags=_TAGS),

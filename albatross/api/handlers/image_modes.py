@@ -1,3 +1,4 @@
+from albatross.api import authz
 from albatross.api.router import Route
 from albatross.api.schemas.common import UUID
 from albatross.api.schemas.image_modes import IMAGE_SETTING, PROJECT_SETTING, SET_REQUEST
@@ -43,14 +44,14 @@ ROUTES = [
     Route("GET", _P, show_project, "The project's image sync default (none when unset) and "
           "what the auto poller last did", policy="albatross:image_modes:get",
           response=PROJECT_SETTING, tags=_TAGS, path_params=_PROJECT,
-          target_param="project_id"),
+          target=authz.path("project_id")),
     Route("PUT", _P, set_project, "Set the project's default mode: none, auto (source, "
           "targets, deletes) or lazy (source)", policy="albatross:image_modes:update",
           body=SET_REQUEST, response=PROJECT_SETTING, tags=_TAGS, path_params=_PROJECT,
-          target_param="project_id"),
+          target=authz.path("project_id")),
     Route("DELETE", _P, delete_project, "Remove the project default (back to none)",
           policy="albatross:image_modes:update", status=204, tags=_TAGS,
-          path_params=_PROJECT, target_param="project_id"),
+          path_params=_PROJECT, target=authz.path("project_id")),
     Route("GET", _I, show_image, "The image's effective mode for your project, and where it "
           "comes from", policy="albatross:image_modes:get", response=IMAGE_SETTING,
           tags=_TAGS, path_params=_IMAGE),

@@ -1,5 +1,6 @@
 import hmac
 
+from albatross.api import authz
 from albatross.api.policies import indicators as policies
 from albatross.api.router import RawBody, Route, Unauthorized
 from albatross.api.schemas import indicators as schemas
@@ -18,12 +19,11 @@ def list_indicators(req):
                                                     q.get("step"))
     name, project_id = q.get("name"), q.get("project_id")
     names = [name] if name else None
-    if not req.enforcer.check(policies.ALL, req.webob.environ, None):
+    if not req.grants["all"]:
         if name and catalog.admin_only(name):
             raise Forbidden(f"{name} is for operators; a project may read "
                             f"{', '.join(catalog.project_names())}", field="name")
         project_id = project_id or req.caller.project_id
-        req.authorize(policies.PROJECT, project_id)
         names = names or catalog.project_names()
     return indicator_service.query(req.rt, names=names, region=q.get("region"),
                                    project_id=project_id, start=start, end=end, step=step)
@@ -47,14 +47,16 @@ def metrics(req):
         if req.caller is None:
             raise Unauthorized("send an admin X-Auth-Token, or Authorization: Bearer with "
                                "the [indicators] metrics_token")
-        req.authorize(policies.ALL)
+        req.authorize()
     return 200, RawBody(prometheus.CONTENT_TYPE, indicator_service.metrics_text(req.rt))
 
 
 ROUTES = [
     Route("GET", "/v1/indicators", list_indicators,
           "Indicator series (filters; aggregated by step from the best resolution stored)",
-          query=schemas.QUERY, response=schemas.SERIES_LIST, tags=_TAGS),
+          query=schemas.QUERY, response=schemas.SERIES_LIST, tags=_TAGS,
+          policy=policies.PROJECT, target=authz.query("project_id"),
+          grants={"all": policies.ALL}),
     Route("GET", "/v1/indicators/summary", summary,
           "Admin: total capacity, live utilization per region and overall, each region up "
           "or down and why", policy=policies.ALL, response=schemas.SUMMARY, tags=_TAGS),

@@ -1,3 +1,4 @@
+from albatross.api import authz
 from albatross.api.router import Route
 from albatross.api.schemas.common import JOB_ENVELOPE, UUID
 from albatross.api.schemas.jobs import JOB_LIST, LIST_QUERY
@@ -6,8 +7,6 @@ from albatross.services import jobs as job_service
 
 def list_jobs(req):
     q = req.query
-    if q["all_projects"]:
-        req.authorize("albatross:jobs:list:all_projects", req.caller.project_id)
     return {"jobs": job_service.list_jobs(req.rt, req.caller, all_projects=q["all_projects"],
                                           kind=q.get("kind"), active_only=q["active"],
                                           limit=q["limit"], marker=q.get("marker"))}
@@ -34,7 +33,7 @@ RETRY_RULES = {"keypair_sync": "albatross:keypairs:sync",
 
 def retry_job(req):
     job = job_service.get(req.rt, req.caller, req.params["job_id"])  # 404 before 403
-    req.authorize(RETRY_RULES.get(job["kind"], "context_is_admin"), job["project_id"])
+    req.authorize_related(job["kind"], job["project_id"])
     return 202, {"job": job_service.retry(req.rt, req.caller, req.params["job_id"])}
 
 
@@ -42,7 +41,9 @@ _JOB_ID = {"job_id": {**UUID, "description": "The job's id."}}
 
 ROUTES = [
     Route("GET", "/v1/jobs", list_jobs, "The project's jobs, newest first",
-          policy="albatross:jobs:list", query=LIST_QUERY, response=JOB_LIST, tags=("jobs",)),
+          policy="albatross:jobs:list", query=LIST_QUERY, response=JOB_LIST, tags=("jobs",),
+          requires=(authz.When("albatross:jobs:list:all_projects", authz.flag("all_projects"),
+                               "all_projects=true"),)),
     Route("GET", "/v1/jobs/{job_id}", get_job, "A job with its per-region tasks",
           policy="albatross:jobs:get", response=JOB_ENVELOPE, tags=("jobs",),
           path_params=_JOB_ID),
@@ -51,5 +52,5 @@ ROUTES = [
           status=204, tags=("jobs",), path_params=_JOB_ID),
     Route("POST", "/v1/jobs/{job_id}/retry", retry_job, "Run the job's FAILED tasks again",
           policy="albatross:jobs:retry", status=202, response=JOB_ENVELOPE, tags=("jobs",),
-          path_params=_JOB_ID),
+          path_params=_JOB_ID, related=RETRY_RULES),
 ]

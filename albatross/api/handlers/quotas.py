@@ -1,3 +1,4 @@
+from albatross.api import authz
 from albatross.api.router import Route
 from albatross.api.schemas.common import JOB_ENVELOPE
 from albatross.api.schemas.quotas import (CLASS_NAME, CLASS_REQUEST, CLASS_VIEW, EVENTS,
@@ -60,21 +61,21 @@ _TAGS = ("quotas",)
 ROUTES = [
     Route("GET", _Q, show, "Global view: limits, usage per region, totals, regional limits",
           policy="albatross:quotas:get", response=VIEW, tags=_TAGS, path_params=_PROJECT,
-          target_param="project_id"),
+          target=authz.path("project_id")),
     Route("PUT", _Q, update, "Set global limits, soft limits or the class; rebalances",
           policy="albatross:quotas:update", body=SET_REQUEST, response=JOB_ENVELOPE,
-          status=202, tags=_TAGS, path_params=_PROJECT, target_param="project_id"),
+          status=202, tags=_TAGS, path_params=_PROJECT, target=authz.path("project_id")),
     Route("DELETE", _Q, delete, "Drop the project's own limits (all, or ?resource=...)",
           policy="albatross:quotas:update", status=204, tags=_TAGS, path_params=_PROJECT,
-          target_param="project_id",
+          target=authz.path("project_id"),
           query={"resource": {"type": "string", "enum": sorted(RESOURCES)}}),
     Route("POST", _Q + "/sync", sync, "Rebalance the project's regional limits now",
           policy="albatross:quotas:sync", response=JOB_ENVELOPE, status=202, tags=_TAGS,
-          path_params=_PROJECT, target_param="project_id"),
+          path_params=_PROJECT, target=authz.path("project_id")),
     Route("GET", "/v1/projects/{project_id}/quota-events", events,
           "Soft limits crossed or cleared, regions a rebalance could not reach",
           policy="albatross:quotas:get", response=EVENTS, tags=_TAGS, path_params=_PROJECT,
-          target_param="project_id",
+          target=authz.path("project_id"),
           query={"limit": {"type": "integer", "minimum": 1, "maximum": 1000,
                            "default": 100}}),
     Route("GET", "/v1/quota-classes/{class_name}", show_class,

@@ -1,3 +1,4 @@
+from albatross.api import authz
 from albatross.api.router import Route
 from albatross.api.schemas.common import JOB_ENVELOPE
 from albatross.api.schemas.secgroups import SYNC_REQUEST
@@ -9,8 +10,6 @@ from albatross.services import secgroups as secgroup_service
 def sync_security_groups(req):
     b = req.body
     project = b.get("project_id") or req.caller.project_id
-    if project != req.caller.project_id:
-        req.authorize("albatross:security_groups:sync", project)
     if not (b.get("all") or b.get("security_groups") or b.get("tags")):
         raise BadRequest("name the groups to copy: security_groups, tags or all",
                          field="security_groups")
@@ -26,5 +25,5 @@ ROUTES = [
           "Copy security groups with their rules (and the groups and address groups they "
           "reference) to target regions (a job)",
           policy="albatross:security_groups:sync", body=SYNC_REQUEST, response=JOB_ENVELOPE,
-          status=202, tags=("security-groups",)),
+          status=202, tags=("security-groups",), target=authz.body("project_id")),
 ]

@@ -1,3 +1,4 @@
+from albatross.api import authz
 from albatross.api.router import Route
 from albatross.api.schemas.common import JOB_ENVELOPE, PAGE_QUERY, UUID
 from albatross.api.schemas.sync_policies import (CREATE, DRIFT_LIST, DRIFT_QUERY,
@@ -29,8 +30,6 @@ def audit(req):
 
 def drift(req):
     q = dict(req.query)
-    if q.get("all_projects"):
-        req.authorize("albatross:drift:list:all_projects")
     return {"drift": policy_service.drift(req.rt, req.caller, **q)}
 
 
@@ -57,5 +56,7 @@ ROUTES = [
           tags=_TAGS, path_params=_ID),
     Route("GET", "/v1/drift", drift, "Drift found by audits, newest first",
           policy="albatross:drift:list", query=DRIFT_QUERY, response=DRIFT_LIST,
-          tags=("sync-policies",)),
+          tags=("sync-policies",),
+          requires=(authz.When("albatross:drift:list:all_projects", authz.flag("all_projects"),
+                               "all_projects=true"),)),
 ]

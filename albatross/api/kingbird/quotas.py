@@ -3,6 +3,7 @@ Albatross's global quotas. Unlike Kingbird: JSON only, 403 for a foreign tenant 
 classes really enforced, and a limit change rebalances the regions at once."""
 
 from albatross.api import validation
+from albatross.api import authz
 from albatross.api.router import Route
 from albatross.api.schemas.quotas import CLASS_NAME, LIMITS, PROJECT_ID
 from albatross.quota.resources import RESOURCES
@@ -88,20 +89,20 @@ ROUTES = [
           policy="albatross:quota_classes:get", response=_QUOTA_SET, path_params=_P, **_KB),
     Route("GET", _BASE + "/{target_project}", show, "Kingbird: a project's global limits",
           policy="albatross:quotas:get", response=_QUOTA_SET, path_params=_PT,
-          target_param="target_project", **_KB),
+          target=authz.path("target_project"), **_KB),
     Route("GET", _BASE + "/{target_project}/detail", detail,
           "Kingbird: global limits and total usage", policy="albatross:quotas:get",
-          response=_QUOTA_SET, path_params=_PT, target_param="target_project", **_KB),
+          response=_QUOTA_SET, path_params=_PT, target=authz.path("target_project"), **_KB),
     Route("PUT", _BASE + "/{target_project}", update, "Kingbird: set global limits",
           policy="albatross:quotas:update", body=UPDATE, response={"type": "object"},
-          path_params=_PT, target_param="target_project", **_KB),
+          path_params=_PT, target=authz.path("target_project"), **_KB),
     Route("PUT", _BASE + "/{target_project}/sync", sync, "Kingbird: rebalance now",
           policy="albatross:quotas:sync", response={"type": "string"}, path_params=_PT,
-          target_param="target_project", **_KB),
+          target=authz.path("target_project"), **_KB),
     Route("DELETE", _BASE + "/{target_project}", delete,
           "Kingbird: delete all limits, or those named in the body",
           policy="albatross:quotas:update", path_params=_PT,
-          response={"type": ["object", "string"]}, target_param="target_project", **_KB),
+          response={"type": ["object", "string"]}, target=authz.path("target_project"), **_KB),
     Route("GET", "/v1.0/{project_id}/os-quota-class-sets/{class_name}", class_show,
           "Kingbird: a quota class", policy="albatross:quota_classes:get",
           response=_CLASS_SET, path_params=_PC, **_KB),

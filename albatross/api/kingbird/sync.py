@@ -1,4 +1,5 @@
 """/v1.0/{project_id}/os-sync: Kingbird's shapes, Albatross's jobs."""
+from albatross.api import authz
 from albatross.api.kingbird.schemas import JOB_SET, JOB_STATUS, SYNC_REQUEST
 from albatross.api.router import Route
 from albatross.api.schemas.common import UUID
@@ -36,6 +37,14 @@ def _source(entry: dict) -> str:
 _SERVICES = {"keypair": keypair_service, "flavor": flavor_service, "image": None}
 
 
+def _only(kind: str):
+    """A template of `kind` entries only (a mixed one is refused by create())."""
+    def applies(req) -> bool:
+        entries = _entries(req.body["resource_set"])
+        return {e["resource_type"] for e in entries} == {kind}
+    return applies
+
+
 def _image_job(req, entries: list[dict]) -> dict:
     """Kingbird's image sync: ids, the same id in the targets (Albatross keeps the source id
     whenever the target's Glance allows it)."""
@@ -55,10 +64,7 @@ def create(req):
         raise BadRequest("a template may not mix resource types yet; send one request per "
                          "resource_type", field="resource_type")
     [kind] = kinds
-    if kind == "flavor":  # the route's own rule is the keypair one, open to members
-        req.authorize("albatross:flavors:sync", req.caller.project_id)
-    if kind == "image":  # likewise: the rule of image sync, not only the keypair one
-        req.authorize("albatross:images:sync", req.caller.project_id)
+    if kind == "image":
         job = _image_job(req, entries)
     else:
         service = _SERVICES[kind]
@@ -109,10 +115,13 @@ _JOB = {**_PROJECT, "job_id": UUID}
 _TAGS = ("kingbird",)
 
 ROUTES = [
-    # flavor and image entries are checked against their own rules as well, in create()
+    # the route's own rule is the keypair one, open to members: flavor and image templates
+    # need their own rules as well
     Route("POST", _BASE, create, "Kingbird: start a sync job", policy="albatross:keypairs:sync",
           body=SYNC_REQUEST, response=JOB_STATUS, tags=_TAGS, path_params=_PROJECT,
-          own_project=True),
+          own_project=True,
+          requires=(authz.When("albatross:flavors:sync", _only("flavor"), "flavor entries"),
+                    authz.When("albatross:images:sync", _only("image"), "image entries"))),
     Route("GET", _BASE, list_jobs, "Kingbird: the caller's sync jobs",
           policy="albatross:jobs:list", response=JOB_SET, tags=_TAGS, path_params=_PROJECT,
           own_project=True),

@@ -11,5 +11,6 @@ RULES = [
          {"method": "GET", "path": "/v1/events/stream"}]),
     policy.DocumentedRuleDefault(
         "albatross:events:list:all_projects", ADMIN, "Search every project's events.",
-        [{"method": "GET", "path": "/v1/events?all_projects=true"}]),
+        [{"method": "GET", "path": "/v1/events?all_projects=true"},
+         {"method": "GET", "path": "/v1/events/stream?all_projects=true"}]),
 ]
