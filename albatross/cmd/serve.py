@@ -7,11 +7,11 @@ import waitress
 
 from albatross.api.deploy import build_app
 from albatross.db import migrate
+from albatross.indicators.settings import settings as indicator_settings
 from albatross.jobs.dispatch import CeleryDispatcher, EmbeddedDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
-from albatross.jobs.indicators import PeriodicIndicators
 from albatross.jobs.periodic import (PeriodicAddressRefresh, PeriodicAudits, PeriodicLogPurge,
-                                     PeriodicRebalance)
+                                     Resync)
 from albatross.jobs.worker import EmbeddedWorker
 from albatross.regions.registry import RegionRegistry
 from albatross.services.runtime import Runtime
@@ -32,8 +32,11 @@ def make_runtime(conf, with_worker: bool = True):
     if with_worker:
         executor = TaskExecutor(rt.store, registry, max_attempts=conf.jobs.max_attempts,
                                 retry_backoff=conf.jobs.retry_backoff,
+                                retry_backoff_max=conf.jobs.retry_backoff_max,
                                 options=options_from_conf(conf),
-                                lease_seconds=conf.jobs.lease_seconds)
+                                lease_seconds=conf.jobs.lease_seconds, conf=conf,
+                                health=rt.health,
+                                dispatch=lambda ids: rt.dispatcher.dispatch(ids))
         worker = EmbeddedWorker(rt.store, executor, threads=conf.jobs.worker_threads,
                                 lease_seconds=conf.jobs.lease_seconds,
                                 poll_interval=conf.jobs.poll_interval)
@@ -43,19 +46,17 @@ def make_runtime(conf, with_worker: bool = True):
 
 def serve(conf) -> int:
     migrate.require_current(conf.database.connection)
+    indicator_settings(conf)   # a malformed [indicators] option stops the start, not a round
     rt, worker = make_runtime(conf)
     app = build_app(conf, rt)
     periodic = None
     if worker is not None:
         worker.start()  # picks up at once whatever an earlier crash left queued or leased
-        periodic = PeriodicRebalance(rt, conf.quota.rebalance_interval,
-                                     conf.quota.all_projects)
-        periodic.start()
+        periodic = Resync(rt).start()
         audits = PeriodicAudits(rt, conf.sync.audit_check_interval)
         audits.start()
         addresses = PeriodicAddressRefresh(rt)
         addresses.start()
-        indicators = PeriodicIndicators(rt).start()
     listeners = _image_listeners(conf, rt)
     log_purge = PeriodicLogPurge(rt).start()
     quota_watch = _quota_watch(conf, rt)
@@ -86,7 +87,6 @@ def serve(conf) -> int:
             periodic.stop()
             audits.stop()
             addresses.stop()
-            indicators.stop()
             worker.stop()
     return 0
 

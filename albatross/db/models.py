@@ -48,10 +48,15 @@ class Job(Base):
 class Task(Base):
     """One resource in one target region: the unit a worker leases, runs and may re-run."""
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_claim", "status", "not_before"),)
+    __table_args__ = (Index("ix_tasks_claim", "status", "not_before"),
+                      Index("ux_tasks_queue_key", "queue_key", unique=True))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    # NULL for a controller's work item (db/work_queue.py): background work of no user's job
+    job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"),
+                                               index=True, nullable=True)
+    queue_key: Mapped[str | None] = mapped_column(String(191), nullable=True)
+    dirty: Mapped[bool] = mapped_column(Boolean, default=False)   # enqueued while running
     seq: Mapped[int] = mapped_column(Integer)
     resource_type: Mapped[str] = mapped_column(String(32))
     resource: Mapped[str] = mapped_column(String(255))

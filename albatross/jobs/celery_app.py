@@ -9,9 +9,8 @@ from celery import Celery, signals
 
 from albatross.jobs.dispatch import CeleryDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
-from albatross.jobs.indicators import PeriodicIndicators
 from albatross.jobs.store import JobStore
-from albatross.jobs.periodic import PeriodicAddressRefresh, PeriodicAudits, PeriodicRebalance
+from albatross.jobs.periodic import PeriodicAddressRefresh, PeriodicAudits, Resync
 from albatross.jobs.worker import LeaseKeeper, worker_identity
 from albatross.regions.registry import RegionRegistry
 from albatross.services.runtime import Runtime
@@ -48,14 +47,16 @@ def _worker_state() -> dict:
         dispatcher = CeleryDispatcher(app, conf.jobs.celery_queue)
         _state["dispatcher"] = dispatcher
         registry = RegionRegistry.from_conf(conf)
+        _state["runtime"] = rt = Runtime.from_conf(conf, dispatcher, registry)
         _state["executor"] = TaskExecutor(store, registry,
                                           max_attempts=conf.jobs.max_attempts,
                                           retry_backoff=conf.jobs.retry_backoff,
+                                          retry_backoff_max=conf.jobs.retry_backoff_max,
                                           on_requeue=dispatcher.dispatch,
                                           options=options_from_conf(conf),
-                                          lease_seconds=conf.jobs.lease_seconds)
+                                          lease_seconds=conf.jobs.lease_seconds, conf=conf,
+                                          health=rt.health, dispatch=dispatcher.dispatch)
         _state["executor"].leases = _state["leases"]
-        _state["runtime"] = Runtime.from_conf(conf, dispatcher, registry)
     return _state
 
 
@@ -93,9 +94,7 @@ def _start_sweeper(**_kwargs):
                      daemon=True).start()
     # announce right away what an earlier crash left behind
     st = _worker_state()
-    PeriodicRebalance(st["runtime"], _state["conf"].quota.rebalance_interval,
-                      _state["conf"].quota.all_projects).start()
+    Resync(st["runtime"]).start()
     PeriodicAudits(st["runtime"], _state["conf"].sync.audit_check_interval).start()
     PeriodicAddressRefresh(st["runtime"]).start()
-    PeriodicIndicators(st["runtime"]).start()
     st["dispatcher"].dispatch(st["store"].due_task_ids(stale_seconds=0))

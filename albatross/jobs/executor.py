@@ -1,5 +1,6 @@
-"""Runs one leased task through its reconciler and records the outcome. Shared by the
-embedded worker and the Celery worker, so both behave identically."""
+"""Runs one leased task through its reconciler (a job's task) or its controller (a work item
+of the queue) and records the outcome. Shared by the embedded worker and the Celery worker,
+so both behave identically."""
 import logging
 
 from sqlalchemy import select
@@ -8,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from albatross.db.engine import session_scope
 from albatross.db.models import Job, ResourceMapping, Task
 from albatross.db.trusts import TrustStore
-from albatross.jobs import states, trusts
-from albatross.jobs.errors import authority_refused, classify
+from albatross.db.work_queue import WorkQueue
+from albatross.jobs import backoff, states, submit, trusts
+from albatross.reconcilers.errors import authority_refused, classify
 from albatross.jobs.store import Claim, JobStore
-from albatross.reconcilers.registry import RECONCILERS
-from albatross.reconcilers.base import Outcome, TaskContext, Unsupported
+from albatross.reconcilers.registry import CONTROLLERS, RECONCILERS
+from albatross.reconcilers.base import ControllerContext, Outcome, TaskContext, Unsupported
 from albatross.regions.delegation import Authority, DelegationLost
 from albatross.regions.registry import RegionRegistry
 
@@ -26,21 +28,27 @@ def options_from_conf(conf) -> dict:
 
 class TaskExecutor:
     def __init__(self, store: JobStore, registry: RegionRegistry, *, max_attempts: int = 3,
-                 retry_backoff: float = 2.0, on_requeue=None, options: dict | None = None,
-                 lease_seconds: float = 30.0):
+                 retry_backoff: float = 2.0, retry_backoff_max: float = 300.0,
+                 on_requeue=None, options: dict | None = None, lease_seconds: float = 30.0,
+                 conf=None, health=None, dispatch=None):
         self.store = store
         self.options = options or {}
         self.on_requeue = on_requeue
         self.registry = registry
         self.max_attempts = max_attempts
-        self.retry_backoff = retry_backoff
+        self.retry_backoff, self.retry_backoff_max = retry_backoff, retry_backoff_max
         self.lease_seconds = lease_seconds
         self.leases = None  # the runner's LeaseKeeper: renews sibling claims of a batch
+        # what controllers get (ControllerContext): the configuration, the health probe, and
+        # how the jobs they make are announced
+        self.conf, self.health = conf, health
+        self.dispatch = dispatch or (lambda task_ids: None)
+        self.queue = WorkQueue(store.db_url)
 
-    def _load(self, task_id: str) -> tuple[Task, Job]:
+    def _load(self, task_id: str) -> tuple[Task, Job | None]:
         with session_scope(self.store.db_url) as s:
             task = s.get(Task, task_id)
-            return task, s.get(Job, task.job_id)
+            return task, s.get(Job, task.job_id) if task.job_id else None
 
     def _regions(self, job: Job, reconciler):
         """What a task's region calls carry: the job's trust when it writes for a user (a job
@@ -65,6 +73,8 @@ class TaskExecutor:
 
     def run(self, claim: Claim) -> str:
         task, job = self._load(claim.task_id)
+        if job is None:
+            return self._run_controller(claim, task)
         reconciler = RECONCILERS.get(task.resource_type)
         if reconciler is not None and reconciler.batched:
             return self._run_batch(claim, task, job, reconciler)
@@ -96,6 +106,35 @@ class TaskExecutor:
                 if self.leases is not None:
                     self.leases.release(c)
         return states_[0]
+
+    def _run_controller(self, claim: Claim, task: Task) -> str:
+        """One run of a controller for its key; the item is queued again as the outcome asks,
+        after a capped, jittered backoff when it failed (never FAILED: the world may heal)."""
+        controller = CONTROLLERS.get(task.resource_type)
+        if controller is None:   # written by a newer version, or a controller removed
+            self.queue.settle(task.id, claim.owner, None)
+            return states.SKIPPED
+        ctx = ControllerContext(task.resource, self.registry, self.health, self.conf,
+                                self.store.db_url, self._submit)
+        try:
+            outcome = controller.reconcile(ctx)
+        except Exception as exc:
+            failure = classify(exc, f"{task.resource_type} {task.resource}")
+            delay = backoff.delay(task.attempts, self.retry_backoff, self.retry_backoff_max)
+            LOG.warning("%s; again in %.1fs", failure.message, delay,
+                        exc_info=failure.unexpected and exc)
+            self._announce(task.id, self.queue.settle(task.id, claim.owner, delay,
+                                                      failure.message, failed=True))
+            return states.QUEUED
+        self._announce(task.id, self.queue.settle(task.id, claim.owner, outcome.requeue_after))
+        return states.SUCCESS
+
+    def _announce(self, task_id: str, due_in: float | None) -> None:
+        if due_in is not None and self.on_requeue:
+            self.on_requeue([task_id], due_in)
+
+    def _submit(self, **job) -> str | None:
+        return submit.submit(self.store, self.dispatch, **job)
 
     def _settle(self, claim: Claim, task: Task, job: Job, reconciler,
                 result: Outcome | Exception) -> str:
@@ -138,7 +177,8 @@ class TaskExecutor:
                             task.resource, task.target_region, message,
                             exc_info=failure.unexpected and result)
             if transient and task.attempts < self.max_attempts:
-                delay = self.retry_backoff * (2 ** (task.attempts - 1))
+                delay = backoff.delay(task.attempts, self.retry_backoff,
+                                      self.retry_backoff_max)
                 if self.store.requeue(claim, delay, message) and self.on_requeue:
                     self.on_requeue([task.id], delay)
                 LOG.info("task %s: %s; attempt %d of %d again in %.1fs", task.id, message,

@@ -1,67 +1,61 @@
-"""Periodic work: every [quota] rebalance_interval, one job rebalancing every project; every
-[sync] audit_check_interval, the audits of the sync policies that are due. Several workers may
-run this; a job is made only if no periodic one was made recently (audits: a compare-and-set
-per policy), and a duplicate would only repeat idempotent work."""
-import datetime
+"""Background work. `Resync` is the one loop of the controller model: every [jobs]
+resync_interval it asks each controller that is on which keys are due and puts them in the
+work queue, where a key is never queued twice; the workers (embedded or Celery) run them,
+and each run says when its key is due again. The loops below it are the work not yet moved
+into controllers (docs/decisions/0004)."""
 import logging
 import threading
 
-from sqlalchemy import func, select
-
-from albatross.db.engine import session_scope
-from albatross.db.models import Job, utcnow
-from albatross.db.quotas import QuotaStore
-from albatross.services import quotas as quota_service
-from albatross.services.caller import Caller
+from albatross.db.work_queue import WorkQueue
+from albatross.reconcilers.base import ControllerContext
+from albatross.reconcilers.registry import CONTROLLERS
 
 LOG = logging.getLogger(__name__)
-KIND = "quota_rebalance"
 
 
-def last_periodic_job(db_url: str) -> datetime.datetime | None:
-    with session_scope(db_url) as s:
-        return s.scalar(select(func.max(Job.created_at)).where(Job.kind == KIND,
-                                                               Job.origin == "periodic"))
-
-
-def rebalance_all(rt, interval: float, all_projects: bool = False) -> str | None:
-    """Start the periodic job if it is due; returns its id."""
-    last = last_periodic_job(rt.store.db_url)
-    if last and utcnow() - last < datetime.timedelta(seconds=interval * 0.9):
-        return None
-    if any(j.origin == "periodic" for j, _ in rt.store.list_jobs(
-            project_id=None, kind=KIND, active_only=True, limit=1000)):
-        return None  # the last one is still running: never pile jobs up
-    projects = set(QuotaStore(rt.store.db_url).projects_with_settings())
-    if all_projects:
-        projects |= set(rt.registry.project_ids())
-    if not projects:
-        return None
-    caller = Caller(user_id="albatross", project_id=rt.registry.service_project_id(),
-                    is_admin=True)
-    job = quota_service.request_rebalance(rt, caller, sorted(projects), origin="periodic")
-    LOG.info("periodic quota rebalance of %d projects: job %s", len(projects), job["id"])
-    return job["id"]
-
-
-class PeriodicRebalance:
-    def __init__(self, rt, interval: float, all_projects: bool = False):
-        self.rt, self.interval, self.all_projects = rt, interval, all_projects
+class Resync:
+    def __init__(self, rt, controllers=None):
+        self.rt = rt
+        self.controllers = list(CONTROLLERS.values()) if controllers is None else controllers
+        self.queue = WorkQueue(rt.store.db_url)
         self._stop = threading.Event()
 
-    def start(self):
-        if self.interval > 0:
-            threading.Thread(target=self._loop, name="periodic-quota", daemon=True).start()
+    def once(self) -> list[str]:
+        """Enqueue what is due now; returns the ids of the items made (announced)."""
+        made = []
+        for controller in self.controllers:
+            if controller.resync_interval(self.rt.conf) <= 0:
+                continue
+            try:
+                ctx = ControllerContext("", self.rt.registry, self.rt.health, self.rt.conf,
+                                        self.rt.store.db_url, submit=_no_submit)
+                for key in controller.due(ctx):
+                    item = self.queue.enqueue(controller.kind, key)
+                    if item:
+                        made.append(item)
+            except Exception as exc:
+                LOG.warning("%s: what is due not known: %s", controller.kind,
+                            type(exc).__name__)
+        if made:
+            self.rt.dispatcher.dispatch(made)
+        return made
+
+    def start(self) -> "Resync":
+        threading.Thread(target=self._loop, name="resync", daemon=True).start()
+        return self
 
     def stop(self):
         self._stop.set()
 
     def _loop(self):
-        while not self._stop.wait(min(self.interval, 60)):
-            try:
-                rebalance_all(self.rt, self.interval, self.all_projects)
-            except Exception as exc:
-                LOG.warning("periodic quota rebalance not started: %s", type(exc).__name__)
+        while True:
+            self.once()
+            if self._stop.wait(self.rt.conf.jobs.resync_interval):
+                return
+
+
+def _no_submit(**_job):
+    raise RuntimeError("`due` only names keys; jobs are made by `reconcile`")
 
 
 class PeriodicAudits:

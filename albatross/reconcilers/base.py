@@ -70,6 +70,7 @@ class Outcome:
     fingerprint: str | None = None
     details: dict = field(default_factory=dict)
     created: bool | None = None  # Albatross made the target object (None: same as written)
+    requeue_after: float | None = None  # a controller's item: run again in this many seconds
 
 
 class Reconciler(abc.ABC):
@@ -103,3 +104,35 @@ class Reconciler(abc.ABC):
         if plan.action == "conflict":
             raise Conflict(plan.reason)
         return self.apply(plan, ctx)
+
+
+@dataclass
+class ControllerContext:
+    """What a controller's run gets: its item's key and the service's own means (the service
+    account's regions, the database, the configuration). `submit` makes a job (the jobs
+    layer provides it: a controller never imports it)."""
+    key: str
+    registry: RegionRegistry
+    health: Any
+    conf: Any
+    db_url: str
+    submit: Callable[..., str]
+
+
+class Controller(abc.ABC):
+    """Background work keyed by its object (Kubernetes' Reconcile(request) -> result): the
+    resync loop enqueues the keys `due` names, a worker runs `reconcile` for one key at a
+    time, and its Outcome's requeue_after brings the key back. Level-triggered: each run
+    looks at the world as it is, so a run repeated after a crash is harmless."""
+    kind: ClassVar[str]
+
+    @abc.abstractmethod
+    def resync_interval(self, conf) -> float:
+        """How often `due` is asked (0: the controller is off)."""
+
+    def due(self, ctx: ControllerContext) -> list[str]:
+        """The keys that need a run now; a singleton controller has the one key "all"."""
+        return ["all"]
+
+    @abc.abstractmethod
+    def reconcile(self, ctx: ControllerContext) -> Outcome: ...

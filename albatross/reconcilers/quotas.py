@@ -8,7 +8,7 @@ is retried; the next run fixes it."""
 from dataclasses import dataclass
 
 from albatross.db.quotas import QuotaStore
-from albatross.jobs.errors import classify
+from albatross.reconcilers.errors import classify
 from albatross.quota import plan as quota_plan
 from albatross.quota.resources import PER_OBJECT, RESOURCES
 from albatross.reconcilers import quota_alerts

@@ -2,7 +2,7 @@
 only), rebalancing as durable jobs."""
 from albatross.db.quotas import DEFAULT_CLASS, QuotaStore
 from albatross.exceptions import BadRequest, NotFound
-from albatross.jobs.errors import classify
+from albatross.reconcilers.errors import classify
 from albatross.jobs.store import TaskSpec
 from albatross.quota.limits import effective_limits, validate_limit
 from albatross.quota.view import global_view

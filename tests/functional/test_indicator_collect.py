@@ -8,7 +8,12 @@ from openstack import exceptions as sdk_exc
 from albatross.db.indicators import IndicatorStore
 from albatross.db.quotas import QuotaStore
 from albatross.quota.resources import RESOURCES
-from albatross.services import indicators as service
+from albatross.db.work_queue import WorkQueue
+from albatross.indicators.settings import settings as indicator_settings
+from albatross.jobs.executor import TaskExecutor
+from albatross.jobs.periodic import Resync
+from albatross.reconcilers import indicator_collection as service
+from albatross.reconcilers.base import ControllerContext
 from albatross.services.runtime import Runtime
 
 ADMIN = ("admin", "member", "reader")
@@ -67,8 +72,13 @@ def world(api, monkeypatch):
     QuotaStore(api.rt.store.db_url).set_project("live", {"cores": 8}, {})
     QuotaStore(api.rt.store.db_url).set_project("gone", {"cores": 8}, {})
     rt = Runtime(conf=api.rt.conf, store=api.rt.store, registry=FakeRegistry(["R1", "R2"]),
-                 health=FakeHealth(), dispatcher=None)
+                 health=FakeHealth(), dispatcher=api.rt.dispatcher)
     return rt, down
+
+
+def _ctx(rt):
+    return ControllerContext("all", rt.registry, rt.health, rt.conf, rt.store.db_url,
+                             submit=None)
 
 
 def _last(rt):
@@ -78,9 +88,9 @@ def _last(rt):
 
 def test_a_region_that_cannot_be_read_is_down_then_back(api, world):
     rt, down = world
-    settings = service.settings(rt.conf)
+    settings = indicator_settings(rt.conf)
     down.add("R2")
-    assert service.collect(rt, settings) == {
+    assert service.collect(_ctx(rt), settings) == {
         "R1": None, "R2": "placement: service unreachable (connection failed)"}
     last = _last(rt)
     assert last[("region_up", "R2", "", "")] == 0.0
@@ -97,7 +107,7 @@ def test_a_region_that_cannot_be_read_is_down_then_back(api, world):
     assert summary["overall"]["counted_regions"] == ["R1"]
 
     down.clear()
-    assert service.collect(rt, settings) == {"R1": None, "R2": None}
+    assert service.collect(_ctx(rt), settings) == {"R1": None, "R2": None}
     r2 = api.request("GET", "/v1/indicators/summary", who=admin).json["regions"][1]
     assert (r2["status"], r2["reason"], r2["since"]) == ("up", None, r2["checked_at"])
     assert r2["capacity"]["VCPU"] == {"capacity": 10.0, "used": 2.0, "utilization": 0.2}
@@ -107,15 +117,24 @@ def test_a_region_that_cannot_be_read_is_down_then_back(api, world):
     assert (min(p["min"] for p in history), max(p["max"] for p in history)) == (0.0, 1.0)
 
 
-def test_one_process_collects_per_interval(api, world):
+def test_one_round_per_interval_however_many_processes(api, world):
+    """Two processes' resync loops queue one item; a worker's run makes the round and puts
+    the item back for the next round, one interval after this one started."""
     rt, _down = world
-    settings = service.settings(rt.conf)
-    assert service.collect_due(rt, settings, "serve@a")
-    assert not service.collect_due(rt, settings, "worker@b")
+    loops = [Resync(rt, [service.IndicatorCollection()]) for _ in range(2)]
+    assert len(loops[0].once()) == 1 and loops[1].once() == []
+    [item] = WorkQueue(rt.store.db_url).items("indicator_collection")
+    [claim] = rt.store.claim("serve@a", 30, task_id=item.id)
+    executor = TaskExecutor(rt.store, rt.registry, conf=rt.conf, health=rt.health)
+    assert executor.run(claim) == "SUCCESS"
     assert len(IndicatorStore(rt.store.db_url).statuses()) == 2
+    [item] = WorkQueue(rt.store.db_url).items("indicator_collection")
+    due_in = (item.not_before - item.finished_at).total_seconds()
+    assert item.status == "QUEUED" and 0 < due_in <= rt.conf.indicators.collect_interval
+    assert rt.store.claim("worker@b", 30) == []       # not due again yet
 
 
 def test_a_malformed_retention_stops_the_start(api):
     api.rt.conf.set_override("rollups", ["5m:30d", "7m:60d"], group="indicators")
     with pytest.raises(ValueError, match=r"\[indicators\] rollups: .*multiple"):
-        service.settings(api.rt.conf)
+        indicator_settings(api.rt.conf)

@@ -51,6 +51,15 @@ def wait_bytes(user, job_id: str, region: str, timeout: float = 120) -> dict:
     raise AssertionError(f"no bytes copied to {region} in {timeout}s")
 
 
+def wait_saving(cloud, region: str, project_id: str, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(i.status == "saving" for i in images_of(cloud, region, project_id)):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def images_of(cloud, region: str, project_id: str) -> list:
     """Every image record of the project in a region, hidden ones and queued ones too."""
     conn = cloud["conns"][region]
@@ -133,6 +142,9 @@ def test_a_retry_before_the_janitor_keeps_its_copy(devcloud, project, cloud, reg
         dev = DevCloud()
         try:
             wait_bytes(user, job_id, faulty)
+            # Glance has the data coming (the copy is `saving`, not a `queued` record that a
+            # retry would only fill): stopped now, it leaves a half copy
+            assert wait_saving(cloud, faulty, project.id), "the copy never reached saving"
             dev.stop_service(faulty, "glance")
             assert wait_job(user, job_id, timeout=300)["status"] == "FAILED"
         finally:

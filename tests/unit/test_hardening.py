@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
-from albatross.jobs.errors import classify
+from albatross.reconcilers.errors import classify
 from albatross.regions.errors import reason
 from albatross.services.addresses import as_csv, spreadsheet_safe
 from albatross.ui.app import Dashboard

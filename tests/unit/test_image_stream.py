@@ -215,7 +215,7 @@ def test_progress_reports_bytes_sent_per_target():
 def test_the_task_error_says_why_the_stream_was_refused():
     """FanOut's reason reaches the task's error column; a mismatch is final, a source that
     broke is worth another attempt."""
-    from albatross.jobs.errors import classify
+    from albatross.reconcilers.errors import classify
     from albatross.reconcilers.images import CopyFailed
 
     chunks = [b"abc", b"def"]

@@ -82,7 +82,7 @@ def test_failures_are_classified_for_retry_and_readability():
     from keystoneauth1 import exceptions as ks_exc
     from openstack import exceptions as sdk_exc
 
-    from albatross.jobs.errors import classify
+    from albatross.reconcilers.errors import classify
     from albatross.reconcilers.base import Conflict
     down = classify(ks_exc.ConnectFailure("refused http://x:8774"), "R2")
     assert down.message == "R2: service unreachable (connection failed)"
@@ -97,7 +97,7 @@ def test_failures_are_classified_for_retry_and_readability():
 
 
 def test_regions_failed_is_retried_only_when_a_failure_was_transient():
-    from albatross.jobs.errors import classify
+    from albatross.reconcilers.errors import classify
     from albatross.reconcilers.base import RegionsFailed
     assert classify(RegionsFailed("R2: unreachable"), "*").transient
     gone = classify(RegionsFailed("R2: HTTP 400: not a valid project", transient=False), "*")

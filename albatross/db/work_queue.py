@@ -1,0 +1,88 @@
+"""The controllers' work queue, in the tasks table: one row per (kind, key), so the same work
+is never queued twice (Kubernetes' work queue de-duplicates by key the same way). Workers
+claim these rows with the job tasks (JobStore.claim: the same leases and takeover); a row
+asked for again while it runs is marked dirty and runs once more right after.
+
+After a run the row is settled: requeued after the reconciler's `requeue_after`, retried
+after a per-item backoff when it failed, or deleted when nothing more is due (the next
+enqueue makes it again)."""
+import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from albatross.db.engine import session_scope
+from albatross.db.models import Task, utcnow
+
+QUEUED, RUNNING = "QUEUED", "RUNNING"
+
+
+def queue_key(kind: str, key: str) -> str:
+    return f"{kind}:{key}"[:191]
+
+
+class WorkQueue:
+    def __init__(self, db_url: str):
+        self.db_url = db_url
+
+    def enqueue(self, kind: str, key: str, after: float = 0.0) -> str | None:
+        """Ask for a run of (kind, key) within `after` seconds; returns the id of a row made
+        now (to announce to the workers), None when one was there. A queued row is brought
+        forward, never pushed back, and never out of its backoff; a running one runs again
+        once it has finished."""
+        now = utcnow()
+        due = now + datetime.timedelta(seconds=after)
+        qk = queue_key(kind, key)
+        try:
+            with session_scope(self.db_url) as s:
+                row = Task(job_id=None, queue_key=qk, seq=0, resource_type=kind,
+                           resource=key, source_region="", target_region="", payload={},
+                           status=QUEUED, result={}, attempts=0, not_before=due,
+                           created_at=now)
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            pass
+        with session_scope(self.db_url) as s:
+            s.execute(update(Task).where(Task.queue_key == qk, Task.status == QUEUED,
+                                         Task.attempts == 0, Task.not_before > due)
+                      .values(not_before=due))
+            s.execute(update(Task).where(Task.queue_key == qk, Task.status == RUNNING)
+                      .values(dirty=True))
+        return None
+
+    def settle(self, task_id: str, owner: str, requeue_after: float | None,
+               error: str | None = None, failed: bool = False) -> float | None:
+        """The end of a run we hold the lease of: queued again after `requeue_after` seconds
+        (at once if it was asked for meanwhile, unless it failed), or deleted when None.
+        `failed` keeps the attempt count (the next backoff grows); a success resets it.
+        Returns in how many seconds the item is due again (None: deleted, or not ours)."""
+        now = utcnow()
+        mine = (Task.id == task_id, Task.lease_owner == owner, Task.status == RUNNING)
+        with session_scope(self.db_url) as s:
+            row = s.scalars(select(Task).where(*mine)).first()
+            if row is None:
+                return None   # taken over by another worker: its run decides
+            if requeue_after is None and not row.dirty:
+                s.execute(delete(Task).where(*mine))
+                return None
+            after = (requeue_after or 0.0) if failed or not row.dirty else 0.0
+            s.execute(update(Task).where(*mine).values(
+                status=QUEUED, not_before=now + datetime.timedelta(seconds=after),
+                lease_owner=None, lease_expires_at=None, dirty=False, error=error,
+                attempts=Task.attempts if failed else 0, finished_at=now))
+            return after
+
+    def items(self, kind: str | None = None) -> list[Task]:
+        """The controllers' rows (for operators and tests)."""
+        with session_scope(self.db_url) as s:
+            q = select(Task).where(Task.job_id.is_(None)).order_by(Task.not_before)
+            if kind is not None:
+                q = q.where(Task.resource_type == kind)
+            return list(s.scalars(q))
+
+    def count(self) -> int:
+        with session_scope(self.db_url) as s:
+            return s.scalar(select(func.count()).select_from(Task).where(
+                Task.job_id.is_(None)))
