@@ -10,10 +10,10 @@ from albatross.db import migrate
 from albatross.indicators.settings import settings as indicator_settings
 from albatross.jobs.dispatch import CeleryDispatcher, EmbeddedDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
-from albatross.jobs.periodic import (PeriodicAddressRefresh, PeriodicAudits, PeriodicLogPurge,
-                                     Resync)
+from albatross.jobs.periodic import Resync
 from albatross.jobs.worker import EmbeddedWorker
 from albatross.regions.registry import RegionRegistry
+from albatross.services.controllers import controllers
 from albatross.services.runtime import Runtime
 
 LOG = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ def make_runtime(conf, with_worker: bool = True):
     """Runtime wired for the configured executor; returns (runtime, worker or None)."""
     registry = RegionRegistry.from_conf(conf)
     if conf.jobs.executor == "celery":
-        from albatross.jobs import celery_app
+        from albatross.cmd import celery_app
         app = celery_app.configure(conf)
         return Runtime.from_conf(conf, CeleryDispatcher(app, conf.jobs.celery_queue),
                                  registry), None
@@ -36,7 +36,8 @@ def make_runtime(conf, with_worker: bool = True):
                                 options=options_from_conf(conf),
                                 lease_seconds=conf.jobs.lease_seconds, conf=conf,
                                 health=rt.health,
-                                dispatch=lambda ids: rt.dispatcher.dispatch(ids))
+                                dispatch=lambda ids: rt.dispatcher.dispatch(ids),
+                                controllers=controllers(rt))
         worker = EmbeddedWorker(rt.store, executor, threads=conf.jobs.worker_threads,
                                 lease_seconds=conf.jobs.lease_seconds,
                                 poll_interval=conf.jobs.poll_interval)
@@ -49,16 +50,11 @@ def serve(conf) -> int:
     indicator_settings(conf)   # a malformed [indicators] option stops the start, not a round
     rt, worker = make_runtime(conf)
     app = build_app(conf, rt)
-    periodic = None
-    if worker is not None:
+    resync = None
+    if worker is not None:   # with Celery, its workers run the resync loop
         worker.start()  # picks up at once whatever an earlier crash left queued or leased
-        periodic = Resync(rt).start()
-        audits = PeriodicAudits(rt, conf.sync.audit_check_interval)
-        audits.start()
-        addresses = PeriodicAddressRefresh(rt)
-        addresses.start()
+        resync = Resync(rt, list(worker.executor.controllers.values())).start()
     listeners = _image_listeners(conf, rt)
-    log_purge = PeriodicLogPurge(rt).start()
     quota_watch = _quota_watch(conf, rt)
     events = _event_listeners(conf, quota_watch)
     threading.Thread(target=_warm_regions, args=(rt,), daemon=True).start()
@@ -76,7 +72,6 @@ def serve(conf) -> int:
     except OSError:
         pass
     finally:
-        log_purge.stop()
         if listeners is not None:
             listeners.stop()
         if events is not None:
@@ -84,9 +79,7 @@ def serve(conf) -> int:
         if quota_watch is not None:
             quota_watch.stop()
         if worker is not None:
-            periodic.stop()
-            audits.stop()
-            addresses.stop()
+            resync.stop()
             worker.stop()
     return 0
 

@@ -5,7 +5,7 @@ import socket
 
 def run_worker(conf, concurrency: int | None = None, name: str | None = None) -> int:
     from albatross.db import migrate
-    from albatross.jobs import celery_app
+    from albatross.cmd import celery_app
     migrate.require_current(conf.database.connection)
     app = celery_app.configure(conf)
     argv = ["worker", "--pool", "threads", "--loglevel", "INFO",

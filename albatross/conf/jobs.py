@@ -21,9 +21,6 @@ OPTS = [
     cfg.FloatOpt("retry_backoff_max", default=300.0, min=0.0,
                  help="The longest wait between two attempts of a task or of a "
                       "controller's work item."),
-    cfg.FloatOpt("resync_interval", default=10.0, min=0.05,
-                 help="How often each worker process asks every controller what is due "
-                      "(an item already queued is not queued twice)."),
     cfg.StrOpt("broker_url", default="amqp://guest:guest@127.0.0.1:5672//", secret=True,
                help="Celery broker (RabbitMQ) for executor=celery."),
     cfg.StrOpt("celery_queue", default="albatross", help="Queue the Celery tasks go to."),

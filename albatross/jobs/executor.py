@@ -30,7 +30,7 @@ class TaskExecutor:
     def __init__(self, store: JobStore, registry: RegionRegistry, *, max_attempts: int = 3,
                  retry_backoff: float = 2.0, retry_backoff_max: float = 300.0,
                  on_requeue=None, options: dict | None = None, lease_seconds: float = 30.0,
-                 conf=None, health=None, dispatch=None):
+                 conf=None, health=None, dispatch=None, controllers=None):
         self.store = store
         self.options = options or {}
         self.on_requeue = on_requeue
@@ -43,6 +43,7 @@ class TaskExecutor:
         # how the jobs they make are announced
         self.conf, self.health = conf, health
         self.dispatch = dispatch or (lambda task_ids: None)
+        self.controllers = CONTROLLERS if controllers is None else controllers
         self.queue = WorkQueue(store.db_url)
 
     def _load(self, task_id: str) -> tuple[Task, Job | None]:
@@ -110,7 +111,7 @@ class TaskExecutor:
     def _run_controller(self, claim: Claim, task: Task) -> str:
         """One run of a controller for its key; the item is queued again as the outcome asks,
         after a capped, jittered backoff when it failed (never FAILED: the world may heal)."""
-        controller = CONTROLLERS.get(task.resource_type)
+        controller = self.controllers.get(task.resource_type)
         if controller is None:   # written by a newer version, or a controller removed
             self.queue.settle(task.id, claim.owner, None)
             return states.SKIPPED

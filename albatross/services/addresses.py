@@ -340,24 +340,32 @@ def _acquire(rt: Runtime, name: str, owner: str, wait: float = 30.0) -> bool:
     return True
 
 
-def refresh_due(rt: Runtime) -> int:
-    """Keep the inventories that are in use current: an incremental read every [addresses]
-    refresh_interval, a full one every full_refresh_interval. Returns projects read."""
+def refreshes_due(rt: Runtime) -> dict[str, bool]:
+    """The inventories in use that are due: project -> whether a full read is (an
+    incremental read every [addresses] refresh_interval, a full one every
+    full_refresh_interval)."""
     interval = rt.conf.addresses.refresh_interval
     if interval <= 0:
-        return 0
+        return {}
     now = utcnow()
     full_every = datetime.timedelta(seconds=rt.conf.addresses.full_refresh_interval)
     by_project: dict[str, list] = {}
     for state in AddressStore(rt.store.db_url).refreshes():
         by_project.setdefault(state.project_id, []).append(state)
-    done = 0
+    due = {}
     for project_id, states in by_project.items():
         latest = max((s.incremental_at for s in states if s.incremental_at), default=None)
         if latest and now - latest < datetime.timedelta(seconds=interval):
             continue
         oldest_full = min((s.full_at for s in states if s.full_at), default=None)
-        full = oldest_full is None or now - oldest_full >= full_every
-        refresh(rt, project_id, incremental=not full)
-        done += 1
-    return done
+        due[project_id] = oldest_full is None or now - oldest_full >= full_every
+    return due
+
+
+def refresh_if_due(rt: Runtime, project_id: str) -> bool:
+    """The project's periodic read, if it is (still) due."""
+    full = refreshes_due(rt).get(project_id)
+    if full is None:
+        return False
+    refresh(rt, project_id, incremental=not full)
+    return True

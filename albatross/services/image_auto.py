@@ -309,19 +309,21 @@ def _note_error(rt: Runtime, project_id: str, message: str) -> None:
                                                          "last_error": message})
 
 
-def poll_auto(rt: Runtime) -> list[str]:
-    """One round over every project with an auto setting; returns the jobs started."""
-    started = []
-    for project_id in SettingStore(rt.store.db_url).auto_projects():
-        with _project_lease(rt, project_id) as mine:
-            if not mine:
-                continue  # another server is on it
-            try:
-                started += _poll_project(rt, project_id, rt.conf.image_sync.full_scan_interval)
-            except Exception as exc:  # a region down: the marks stay, the next round retries
-                LOG.warning("auto: project %s not polled: %s", project_id, type(exc).__name__)
-                _note_error(rt, project_id, reason(exc))
-    return started
+def auto_projects(rt: Runtime) -> list[str]:
+    return SettingStore(rt.store.db_url).auto_projects()
+
+
+def poll_project(rt: Runtime, project_id: str) -> list[str]:
+    """One poll of a project with an auto setting; returns the jobs started. A region down
+    is noted in the project's state and raised (the controller tries again later)."""
+    with _project_lease(rt, project_id) as mine:
+        if not mine:
+            return []  # a notification is being handled for it right now
+        try:
+            return _poll_project(rt, project_id, rt.conf.image_sync.full_scan_interval)
+        except Exception as exc:  # the marks stay, the next poll retries
+            _note_error(rt, project_id, reason(exc))
+            raise
 
 
 # ---- notifications -------------------------------------------------------------------------

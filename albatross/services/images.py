@@ -121,35 +121,39 @@ def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "a
     return job_service.get(rt, caller, job_id)
 
 
-def remove_unfinished(rt: Runtime) -> int:
-    """Delete the half copies a failed copy could not remove (its region was down then);
-    returns how many were removed. Run periodically. Each under the copy's own lease and
-    only if its mapping still names that half copy: a retry may have taken the record over
-    (filled or recreated it) since, and its copy must not be removed."""
+def unfinished_copies(rt: Runtime) -> list[str]:
+    """The mappings of half copies that a failed copy could not remove (its region was down
+    then)."""
+    with session_scope(rt.store.db_url) as s:
+        return [r.id for r in s.scalars(select(ResourceMapping).where(
+                ResourceMapping.resource_type == "image"))
+                if (r.details or {}).get("unfinished")]
+
+
+def remove_unfinished(rt: Runtime, mapping_id: str) -> bool:
+    """Delete one half copy, under the copy's own lease and only if its mapping still names
+    it: a retry may have taken the record over (filled or recreated it) since, and its copy
+    must not be removed. False when a copy is at work there or nothing is left to do; a
+    region still down raises (the controller tries again later)."""
     db_url, owner = rt.store.db_url, f"janitor-{uuid.uuid4().hex[:8]}"
     with session_scope(db_url) as s:
-        rows = [(r.id, r.source_key, r.target_region, r.target_id)
-                for r in s.scalars(select(ResourceMapping).where(
-                    ResourceMapping.resource_type == "image"))
-                if (r.details or {}).get("unfinished")]
-    removed = 0
-    for row_id, image_id, region, target_id in rows:
-        name = image_copies.lock_name(image_id, region)
-        if not locks.acquire(db_url, name, owner, 300):
-            continue  # a copy is at work there: it deals with the record itself
-        try:
-            with session_scope(db_url) as s:
-                row = s.get(ResourceMapping, row_id)
-                still = row is not None and row.target_id == target_id and \
-                    (row.details or {}).get("unfinished")
-            if not still:
-                continue
-            glance.delete_image(rt.registry.connection(region), target_id)
-            with session_scope(db_url) as s:
-                s.execute(delete(ResourceMapping).where(ResourceMapping.id == row_id))
-            removed += 1
-        except Exception:  # still down: next time
-            continue
-        finally:
-            locks.release(db_url, name, owner)
-    return removed
+        row = s.get(ResourceMapping, mapping_id)
+        if row is None or not (row.details or {}).get("unfinished"):
+            return False
+        image_id, region, target_id = row.source_key, row.target_region, row.target_id
+    name = image_copies.lock_name(image_id, region)
+    if not locks.acquire(db_url, name, owner, 300):
+        return False  # a copy is at work there: it deals with the record itself
+    try:
+        with session_scope(db_url) as s:
+            row = s.get(ResourceMapping, mapping_id)
+            still = row is not None and row.target_id == target_id and \
+                (row.details or {}).get("unfinished")
+        if not still:
+            return False
+        glance.delete_image(rt.registry.connection(region), target_id)
+        with session_scope(db_url) as s:
+            s.execute(delete(ResourceMapping).where(ResourceMapping.id == mapping_id))
+        return True
+    finally:
+        locks.release(db_url, name, owner)

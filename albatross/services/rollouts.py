@@ -283,10 +283,15 @@ def _try_advance(rt: Runtime, rollout_id: str) -> bool:
         return False
 
 
-def advance_rollouts(rt: Runtime) -> int:
-    """Move every running or rolling-back rollout on; run periodically by every server (the
-    lease makes one of them take each step). Returns how many moved."""
-    return sum(_try_advance(rt, r.id) for r in _store(rt).find(states=MOVING))
+def moving(rt: Runtime) -> list[str]:
+    """The rollouts that are running or rolling back (the controller moves them on)."""
+    return [r.id for r in _store(rt).find(states=MOVING)]
+
+
+def advance(rt: Runtime, rollout_id: str) -> bool:
+    """Move one rollout as far as it goes now (its lease keeps an approval out meanwhile)."""
+    with _lease(rt, rollout_id, wait=0) as got:
+        return bool(got and _step(rt, rollout_id))
 
 
 # ---- the API's operations -------------------------------------------------------------------

@@ -211,23 +211,26 @@ def _running(rt: Runtime, job_id: str | None) -> bool:
     return states.job_status(counts) in (states.QUEUED, states.RUNNING)
 
 
-def audit_due(rt: Runtime) -> list[str]:
-    """Start the audits that are due (skipping a policy whose last audit still runs)."""
-    started = []
-    for policy in PolicyStore(rt.store.db_url).due():
-        if _running(rt, policy.last_job_id) or not _claim(rt, policy):
-            continue
-        try:
-            started.append(_start_audit(rt, policy, "periodic"))
-        except Forbidden:
-            continue  # disabled, with its event
-        except UpstreamUnavailable as exc:
-            record_unreachable(rt.store.db_url, project_id=policy.project_id,
-                               policy_id=policy.id, task_id="", region=policy.source_region,
-                               resource_type=policy.resource_type, message=exc.message)
-        except Exception as exc:
-            LOG.warning("audit of policy %s not started: %s", policy.id, type(exc).__name__)
-    return started
+def audits_due(rt: Runtime) -> list[str]:
+    """The policies whose periodic audit is due."""
+    return [p.id for p in PolicyStore(rt.store.db_url).due()]
+
+
+def audit_if_due(rt: Runtime, policy_id: str) -> str | None:
+    """Start the policy's periodic audit if it is (still) due and its last one has finished;
+    returns the job. A source region that cannot be read is recorded as drift-unknown."""
+    policy = next((p for p in PolicyStore(rt.store.db_url).due() if p.id == policy_id), None)
+    if policy is None or _running(rt, policy.last_job_id) or not _claim(rt, policy):
+        return None
+    try:
+        return _start_audit(rt, policy, "periodic")
+    except Forbidden:
+        return None  # disabled, with its event
+    except UpstreamUnavailable as exc:
+        record_unreachable(rt.store.db_url, project_id=policy.project_id,
+                           policy_id=policy.id, task_id="", region=policy.source_region,
+                           resource_type=policy.resource_type, message=exc.message)
+        return None
 
 
 def drift_view(e) -> dict:

@@ -16,6 +16,12 @@ from albatross.services import images as image_service
 REGIONS = ["R1", "R2"]
 
 
+def poll_auto(rt):
+    """One poll of every project with an auto setting, as the controller makes them."""
+    for project_id in image_auto.auto_projects(rt):
+        image_auto.poll_project(rt, project_id)
+
+
 class FakeImages:
     def __init__(self):
         self.by_id: dict[str, dict] = {}
@@ -87,28 +93,28 @@ def test_poller_decides_once_per_change_and_never_piles_up(api, cloud):
     store.put("p", "n", mode="none", source_region=None, target_regions=None,
               propagate_deletes=False)
 
-    image_auto.poll_auto(rt)
+    poll_auto(rt)
     assert cloud.orders == [("a", ("R2",), "auto")]
-    image_auto.poll_auto(rt)  # nothing changed: nothing decided, though `a` is re-listed
+    poll_auto(rt)  # nothing changed: nothing decided, though `a` is re-listed
     assert len(cloud.orders) == 1
 
     job = busy_job(rt, "a")   # a copy of `a` is running (from any origin)
     src.by_id["a"] = raw("a", "2030-01-01T00:00:00Z", build="2")  # same Glance second
-    image_auto.poll_auto(rt)
+    poll_auto(rt)
     assert len(cloud.orders) == 1
     assert store.get("p").state["pending"] == ["a"]
 
     rt.store.delete_job(job)  # the copy finished, with the old metadata
     dst.by_id["a"] = {**raw("a", "2030-01-01T00:00:00Z"), "albatross_source_id": "a"}
-    image_auto.poll_auto(rt)
+    poll_auto(rt)
     assert cloud.orders[1:] == [("a", ("R2",), "auto")]
     assert store.get("p").state["pending"] == []
 
     dst.by_id["a"] = {**src.by_id["a"], "albatross_source_id": "a"}
     src.by_id["b"] = raw("b", "2030-01-01T00:00:05Z")
     dst.by_id["b"] = {**src.by_id["b"], "albatross_source_id": "b"}  # already identical
-    image_auto.poll_auto(rt)
-    image_auto.poll_auto(rt)
+    poll_auto(rt)
+    poll_auto(rt)
     assert len(cloud.orders) == 2 and "n" not in {o[0] for o in cloud.orders}
     state = store.get("p").state
     assert state["since"] == "2030-01-01T00:00:05Z" and state["last_error"] is None
@@ -120,8 +126,8 @@ def test_an_images_own_auto_setting_is_polled_without_a_default(api, cloud):
     store = SettingStore(rt.store.db_url)
     store.put("p", "x", mode="auto", source_region="R1", target_regions="all",
               propagate_deletes=False)
-    image_auto.poll_auto(rt)
-    image_auto.poll_auto(rt)
+    poll_auto(rt)
+    poll_auto(rt)
     assert cloud.orders == [("x", ("R2",), "auto")]
 
 
@@ -160,11 +166,11 @@ def test_a_copy_that_keeps_failing_backs_off_until_it_succeeds_or_the_source_cha
             for e in entries.values():
                 e["retry_at"] -= 10 ** 6 if time_passes else 0
         store.set_state(store.get("p").id, {**state, "full_at": 0})
-        image_auto.poll_auto(rt)
+        poll_auto(rt)
         return store.get("p").state
 
     monkeypatch.setattr(image_service, "request_sync", request_sync)
-    image_auto.poll_auto(rt)
+    poll_auto(rt)
     assert len(cloud.orders) == 1
     finish("FAILED", "image quota exceeded in R2")
     state = full_poll()
@@ -192,7 +198,7 @@ def test_a_copy_that_keeps_failing_backs_off_until_it_succeeds_or_the_source_cha
     assert len(cloud.orders) == 2
 
     src.by_id["a"] = raw("a", "2030-01-01T00:00:09Z", build="2")  # a new source: due at once
-    image_auto.poll_auto(rt)
+    poll_auto(rt)
     assert len(cloud.orders) == 3 and store.get("p").state["backoff"] == {}
     finish("FAILED", "over quota")
     assert full_poll()["backoff"]["a"]["R2"]["failures"] == 1  # counts from 1 again
@@ -221,13 +227,13 @@ def test_an_images_own_setting_backs_off_too_and_the_view_shows_it(api, cloud, m
         return {"id": jobs[-1]}
 
     monkeypatch.setattr(image_service, "request_sync", request_sync)
-    image_auto.poll_auto(rt)
+    poll_auto(rt)
     task = rt.store.get_job(jobs[-1])[1][0]
     rt.store.finish(rt.store.claim("w", 30, task_id=task.id)[0], "FAILED", error="bad disk")
     for _ in range(3):  # every look is a full one for this image: still nothing new
         row = store.get("p", "x")
         store.set_state(row.id, {**row.state, "checked_at": 0})
-        image_auto.poll_auto(rt)
+        poll_auto(rt)
     assert cloud.orders == ["x"]
     assert store.get("p", "x").state["backoff"]["x"]["R2"]["failures"] == 1
     view = api.request("GET", "/v1/projects/p/image-sync", who=api.identity(project_id="p"))
@@ -235,5 +241,5 @@ def test_an_images_own_setting_backs_off_too_and_the_view_shows_it(api, cloud, m
     assert [(b["image_id"], b["region"], b["failures"], b["last_error"])
             for b in view.json["image_sync"]["poll"]["backoff"]] == [("x", "R2", 1, "bad disk")]
     src.by_id["x"] = raw("x", "2030-01-01T00:00:01Z", name="x2")  # changed: due at once
-    image_auto.poll_auto(rt)
+    poll_auto(rt)
     assert cloud.orders == ["x", "x"] and store.get("p", "x").state["backoff"] == {}

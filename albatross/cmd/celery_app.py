@@ -10,9 +10,10 @@ from celery import Celery, signals
 from albatross.jobs.dispatch import CeleryDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
 from albatross.jobs.store import JobStore
-from albatross.jobs.periodic import PeriodicAddressRefresh, PeriodicAudits, Resync
+from albatross.jobs.periodic import Resync
 from albatross.jobs.worker import LeaseKeeper, worker_identity
 from albatross.regions.registry import RegionRegistry
+from albatross.services.controllers import controllers
 from albatross.services.runtime import Runtime
 
 LOG = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def _worker_state() -> dict:
                                           on_requeue=dispatcher.dispatch,
                                           options=options_from_conf(conf),
                                           lease_seconds=conf.jobs.lease_seconds, conf=conf,
-                                          health=rt.health, dispatch=dispatcher.dispatch)
+                                          health=rt.health, dispatch=dispatcher.dispatch,
+                                          controllers=controllers(rt))
         _state["executor"].leases = _state["leases"]
     return _state
 
@@ -94,7 +96,5 @@ def _start_sweeper(**_kwargs):
                      daemon=True).start()
     # announce right away what an earlier crash left behind
     st = _worker_state()
-    Resync(st["runtime"]).start()
-    PeriodicAudits(st["runtime"], _state["conf"].sync.audit_check_interval).start()
-    PeriodicAddressRefresh(st["runtime"]).start()
+    Resync(st["runtime"], list(st["executor"].controllers.values())).start()
     st["dispatcher"].dispatch(st["store"].due_task_ids(stale_seconds=0))

@@ -1,0 +1,114 @@
+"""Every controller of the one model (docs/decisions/0004), for the wiring (cmd/) to hand to
+the resync loop and the workers. The ones here run work whose steps are the service layer's
+own (a periodic audit is the API's audit; a rollout step is what an approval does), so they
+live beside it; jobs/ and reconcilers/ never import this module."""
+import logging
+
+from albatross.reconcilers.base import Controller, ControllerContext, Outcome
+from albatross.reconcilers.registry import CONTROLLERS
+from albatross.services import addresses, events, image_auto, images, logs, rollouts
+from albatross.services import sync_policies
+from albatross.services.runtime import Runtime
+
+LOG = logging.getLogger(__name__)
+
+
+class _OfRuntime(Controller):
+    def __init__(self, rt: Runtime):
+        self.rt = rt
+
+
+class SyncPolicyAudits(_OfRuntime):
+    """One key per sync policy whose audit is due; a run starts its audit job."""
+    kind = "sync_policy_audit"
+
+    def resync_interval(self, conf) -> float:
+        return conf.sync.audit_check_interval
+
+    def due(self, ctx: ControllerContext) -> list[str]:
+        return sync_policies.audits_due(self.rt)
+
+    def reconcile(self, ctx: ControllerContext) -> Outcome:
+        job_id = sync_policies.audit_if_due(self.rt, ctx.key)
+        return Outcome("started" if job_id else "none", False, details={"job_id": job_id})
+
+
+class LeftoverCopies(_OfRuntime):
+    """One key per half image copy that its failed copy could not remove."""
+    kind = "image_leftover"
+
+    def resync_interval(self, conf) -> float:
+        return conf.sync.audit_check_interval
+
+    def due(self, ctx: ControllerContext) -> list[str]:
+        return images.unfinished_copies(self.rt)
+
+    def reconcile(self, ctx: ControllerContext) -> Outcome:
+        removed = images.remove_unfinished(self.rt, ctx.key)
+        return Outcome("delete" if removed else "none", removed)
+
+
+class Rollouts(_OfRuntime):
+    """One key per running or rolling-back image rollout; a run takes the steps it can."""
+    kind = "image_rollout"
+
+    def resync_interval(self, conf) -> float:
+        return conf.sync.audit_check_interval
+
+    def due(self, ctx: ControllerContext) -> list[str]:
+        return rollouts.moving(self.rt)
+
+    def reconcile(self, ctx: ControllerContext) -> Outcome:
+        moved = rollouts.advance(self.rt, ctx.key)
+        return Outcome("advance" if moved else "none", moved)
+
+
+class ImageAutoMode(_OfRuntime):
+    """One key per project with an auto image setting; a run is one poll of it."""
+    kind = "image_auto"
+
+    def resync_interval(self, conf) -> float:
+        return conf.sync.audit_check_interval
+
+    def due(self, ctx: ControllerContext) -> list[str]:
+        return image_auto.auto_projects(self.rt)
+
+    def reconcile(self, ctx: ControllerContext) -> Outcome:
+        started = image_auto.poll_project(self.rt, ctx.key)
+        return Outcome("started" if started else "none", False, details={"jobs": started})
+
+
+class AddressRefresh(_OfRuntime):
+    """One key per project whose address inventory is in use and due a read."""
+    kind = "address_refresh"
+
+    def resync_interval(self, conf) -> float:
+        return conf.addresses.refresh_interval
+
+    def due(self, ctx: ControllerContext) -> list[str]:
+        return list(addresses.refreshes_due(self.rt))
+
+    def reconcile(self, ctx: ControllerContext) -> Outcome:
+        read = addresses.refresh_if_due(self.rt, ctx.key)
+        return Outcome("refresh" if read else "none", False)
+
+
+class RetentionPurge(_OfRuntime):
+    """One key: log lines older than [logs] retention_days and events older than [events]
+    retention_days go, every [logs] purge_interval."""
+    kind = "retention_purge"
+
+    def resync_interval(self, conf) -> float:
+        return conf.logs.purge_interval
+
+    def reconcile(self, ctx: ControllerContext) -> Outcome:
+        removed = {"log_lines": logs.purge_expired(self.rt), "events": events.purge(self.rt)}
+        return Outcome("purge", any(removed.values()), details=removed,
+                       requeue_after=self.rt.conf.logs.purge_interval)
+
+
+def controllers(rt: Runtime) -> dict[str, Controller]:
+    """kind -> controller: the reconcilers' own and the service layer's."""
+    mine = [SyncPolicyAudits(rt), LeftoverCopies(rt), Rollouts(rt), ImageAutoMode(rt),
+            AddressRefresh(rt), RetentionPurge(rt)]
+    return {**CONTROLLERS, **{c.kind: c for c in mine}}
