@@ -39,15 +39,23 @@ class RolloutStore:
                                      ImageRollout.id > m.id)))
             return list(s.scalars(q.limit(limit) if limit else q))
 
-    def save(self, rollout_id: str, events: list[RolloutEvent], **values) -> None:
-        """New values and the history entries that explain them, together."""
+    def save(self, rollout_id: str, events: list[RolloutEvent],
+             expect: tuple[str, int] | None = None, **values) -> bool:
+        """New values and the history entries that explain them, together. `expect`
+        (state, wave): only if the rollout is still there (compare-and-set: an approval and
+        the controller's step never overwrite each other); False when it was not."""
         with session_scope(self.db_url) as s:
             if values:
-                s.execute(update(ImageRollout).where(ImageRollout.id == rollout_id)
-                          .values(updated_at=utcnow(), **values))
+                q = update(ImageRollout).where(ImageRollout.id == rollout_id)
+                if expect is not None:
+                    q = q.where(ImageRollout.state == expect[0], ImageRollout.wave == expect[1])
+                if s.execute(q.values(updated_at=utcnow(), **values)).rowcount == 0 \
+                        and expect is not None:
+                    return False
             for e in events:
                 e.rollout_id = rollout_id
                 s.add(e)
+            return True
 
     def events(self, rollout_id: str) -> list[RolloutEvent]:
         with session_scope(self.db_url) as s:

@@ -52,6 +52,10 @@ class WorkQueue:
                       .values(dirty=True))
         return None
 
+    def id_of(self, kind: str, key: str) -> str | None:
+        with session_scope(self.db_url) as s:
+            return s.scalar(select(Task.id).where(Task.queue_key == queue_key(kind, key)))
+
     def settle(self, task_id: str, owner: str, requeue_after: float | None,
                error: str | None = None, failed: bool = False) -> float | None:
         """The end of a run we hold the lease of: queued again after `requeue_after` seconds

@@ -143,9 +143,16 @@ class TaskExecutor:
         if isinstance(result, DelegationLost) or (
                 job.trust_id and isinstance(result, Exception) and authority_refused(result)):
             self._stop(job, classify(result, task.target_region).message)
-        if job.trust_id and state != states.QUEUED and not self.store.unfinished(job.id):
-            trusts.release(self.store.db_url, self.registry, "job", job.id)
-            trusts.sweep(self.store.db_url, self.registry, job.trust_id)
+        wake = (job.params or {}).get("wake")
+        if (job.trust_id or wake) and state != states.QUEUED \
+                and not self.store.unfinished(job.id):
+            if job.trust_id:
+                trusts.release(self.store.db_url, self.registry, "job", job.id)
+                trusts.sweep(self.store.db_url, self.registry, job.trust_id)
+            if wake:   # the controller item the job was made for looks again now
+                item = self.queue.enqueue(wake["kind"], wake["key"]) or \
+                    self.queue.id_of(wake["kind"], wake["key"])
+                self.dispatch([item] if item else [])
         return state
 
     def _stop(self, job: Job, message: str) -> None:

@@ -50,7 +50,7 @@ class LeftoverCopies(_OfRuntime):
 
 class Rollouts(_OfRuntime):
     """One key per running or rolling-back image rollout; a run takes the steps it can."""
-    kind = "image_rollout"
+    kind = rollouts.CONTROLLER
 
     def resync_interval(self, conf) -> float:
         return conf.sync.audit_check_interval

@@ -3,16 +3,11 @@ wave one image sync job that hides the older copies of the same name), each wave
 approved before the next starts, and a rollback that returns every touched region to the
 snapshot taken just before its wave. The rules live in images/rollout.py; this module gathers
 the facts, does the I/O a step asks for, and records every transition in the history."""
-import contextlib
-import logging
-import time
-import uuid
 
 from keystoneauth1 import exceptions as ks_exc
 from openstack import exceptions as sdk_exc
 
 from albatross.db.image_settings import SettingStore
-from albatross.db import locks
 from albatross.db.models import ImageRollout, RolloutEvent
 from albatross.db.trusts import TrustGrant, TrustStore
 from albatross.db.rollouts import RolloutStore
@@ -32,10 +27,10 @@ from albatross.services import regions as region_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
 
-LOG = logging.getLogger(__name__)
 WAVE_KIND, ROLLBACK_KIND = "image_rollout_wave", "image_rollback"
 SYSTEM = "albatross"  # the actor of transitions nobody asked for (a wave finished)
-LEASE_TTL = 300.0
+CONTROLLER = "image_rollout"   # services/controllers.Rollouts: one work item per rollout
+ACT_ATTEMPTS = 5
 UNFINISHED = (machine.RUNNING, machine.WAITING, machine.PAUSED, machine.ROLLING_BACK)
 MOVING = (machine.RUNNING, machine.ROLLING_BACK)  # the states `advance` can change
 COPY_ACTIONS = ("create", "fill", "recreate", "replace", "update", "none")
@@ -52,23 +47,6 @@ def _event(event: str, actor: str, before: str | None, after: str, *, wave: int 
            job_id: str | None = None, detail: str | None = None) -> RolloutEvent:
     return RolloutEvent(event=event, actor=actor, from_state=before, to_state=after, wave=wave,
                         job_id=job_id, detail=detail[:2000] if detail else None)
-
-
-@contextlib.contextmanager
-def _lease(rt: Runtime, rollout_id: str, wait: float):
-    """One writer per rollout at a time, across servers and workers (else two of them could
-    start the same wave); yields whether it was taken within `wait` seconds."""
-    name, owner = f"rollout:{rollout_id}", uuid.uuid4().hex
-    deadline = time.monotonic() + wait
-    got = locks.acquire(rt.store.db_url, name, owner, LEASE_TTL)
-    while not got and time.monotonic() < deadline:
-        time.sleep(0.2)
-        got = locks.acquire(rt.store.db_url, name, owner, LEASE_TTL)
-    try:
-        yield got
-    finally:
-        if got:
-            locks.release(rt.store.db_url, name, owner)
 
 
 # ---- facts ---------------------------------------------------------------------------------
@@ -163,7 +141,8 @@ def _start_wave(rt: Runtime, row: ImageRollout, index: int, wave: dict) -> bool:
         job = image_service.request_sync(
             rt, caller, image_service.SyncRequest(row.source_region, wave["regions"],
                                                   [row.image_id]),
-            origin="rollout", kind=WAVE_KIND, params={"rollout_id": row.id, "wave": index},
+            origin="rollout", kind=WAVE_KIND, params={"rollout_id": row.id, "wave": index,
+                                                      "wake": _wake(row.id)},
             trust=_trust(row), hide_replaced=True)
     except (NotFound, BadRequest) as exc:  # the image is gone or no longer ACTIVE
         wave["error"] = exc.message
@@ -177,6 +156,11 @@ def _start_wave(rt: Runtime, row: ImageRollout, index: int, wave: dict) -> bool:
     wave.pop("last_error", None)
     wave["job_id"] = job["id"]
     return True
+
+
+def _wake(rollout_id: str) -> dict:
+    """What a wave or rollback job wakes when it ends: this rollout's controller item."""
+    return {"kind": CONTROLLER, "key": rollout_id}
 
 
 def _trust(row: ImageRollout) -> TrustGrant | None:
@@ -209,7 +193,8 @@ def _start_rollback(rt: Runtime, row: ImageRollout) -> str:
     job_id, task_ids = rt.store.create_job(
         project_id=row.project_id, user_id=row.user_id, kind=ROLLBACK_KIND, origin="rollout",
         trust=_trust(row),
-        params={"rollout_id": row.id, "regions": [s.target_region for s in specs]},
+        params={"rollout_id": row.id, "regions": [s.target_region for s in specs],
+                "wake": _wake(row.id)},
         tasks=specs)
     rt.dispatcher.dispatch(task_ids)
     return job_id
@@ -225,7 +210,9 @@ def _rollback_failure_seen(rt: Runtime, row: ImageRollout) -> bool:
 
 
 def _step(rt: Runtime, rollout_id: str) -> bool:
-    """Move the rollout as far as it can go now (call under its lease); True if it moved."""
+    """Move the rollout as far as it can go now; True if it moved. Only its controller's run
+    calls it (one at a time per rollout: the work queue's key); an action taken meanwhile
+    wins (the save compares the state first) and the step looks again."""
     moved = False
     for _ in range(4):  # a step changes the facts: look again (bounded)
         row = _store(rt).get(rollout_id)
@@ -264,23 +251,13 @@ def _step(rt: Runtime, rollout_id: str) -> bool:
                                  job_id=values["rollback_job_id"]))
         if after == before and waves == row.waves and not events and not values:
             break
-        _store(rt).save(rollout_id, events, state=after.state, wave=after.wave, waves=waves,
-                        **values)
+        if not _store(rt).save(rollout_id, events, expect=(before.state, before.wave),
+                               state=after.state, wave=after.wave, waves=waves, **values):
+            continue   # acted on meanwhile: look at it again
         moved = True
         if not settled:
             break
     return moved
-
-
-def _try_advance(rt: Runtime, rollout_id: str) -> bool:
-    """Advance if nobody else is doing it right now; a failure is logged, never raised (the
-    next advance tries again)."""
-    try:
-        with _lease(rt, rollout_id, wait=0) as got:
-            return got and _step(rt, rollout_id)
-    except Exception as exc:
-        LOG.warning("rollout %s not advanced: %s: %s", rollout_id, type(exc).__name__, exc)
-        return False
 
 
 def moving(rt: Runtime) -> list[str]:
@@ -289,9 +266,8 @@ def moving(rt: Runtime) -> list[str]:
 
 
 def advance(rt: Runtime, rollout_id: str) -> bool:
-    """Move one rollout as far as it goes now (its lease keeps an approval out meanwhile)."""
-    with _lease(rt, rollout_id, wait=0) as got:
-        return bool(got and _step(rt, rollout_id))
+    """The controller's run for one rollout."""
+    return _step(rt, rollout_id)
 
 
 # ---- the API's operations -------------------------------------------------------------------
@@ -340,7 +316,7 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
                                           source_region=source,
                                           target_regions=sorted(regions),
                                           propagate_deletes=False)
-    _try_advance(rt, row.id)
+    rt.enqueue(CONTROLLER, row.id)   # its controller starts the first wave
     return view(rt, _store(rt).get(row.id), history=True)
 
 
@@ -353,10 +329,7 @@ def _load(rt: Runtime, caller: Caller, rollout_id: str) -> ImageRollout:
 
 
 def get(rt: Runtime, caller: Caller, rollout_id: str) -> dict:
-    """The status, moved on first if its wave job finished since the last look."""
-    _load(rt, caller, rollout_id)
-    _try_advance(rt, rollout_id)
-    return view(rt, _store(rt).get(rollout_id), history=True)
+    return view(rt, _load(rt, caller, rollout_id), history=True)
 
 
 def list_rollouts(rt: Runtime, caller: Caller, limit: int = 100,
@@ -366,11 +339,10 @@ def list_rollouts(rt: Runtime, caller: Caller, limit: int = 100,
 
 
 def act(rt: Runtime, caller: Caller, rollout_id: str, action: str) -> dict:
-    """approve, pause, resume, abort or rollback; 409 when the state does not allow it."""
+    """approve, pause, resume, abort or rollback: the decision is recorded now (409 when the
+    state does not allow it) and the rollout's controller takes the steps it leads to."""
     _redelegate(rt, caller, _load(rt, caller, rollout_id))
-    with _lease(rt, rollout_id, wait=30) as got:
-        if not got:
-            raise Conflict("the rollout is busy starting a wave; try again", field="rollout_id")
+    for _attempt in range(ACT_ATTEMPTS):
         row = _store(rt).get(rollout_id)
         before = _progress(row)
         rb_status, _tasks = _job(rt, row.rollback_job_id)
@@ -379,10 +351,14 @@ def act(rt: Runtime, caller: Caller, rollout_id: str, action: str) -> dict:
         except machine.NotAllowed as exc:
             raise Conflict(str(exc))
         values = {"rollback_job_id": None} if action == "rollback" else {}
-        _store(rt).save(rollout_id, [_event(action, caller.user_id, before.state, after.state,
-                                            wave=after.wave)],
-                        state=after.state, wave=after.wave, **values)
-        _step(rt, rollout_id)
+        if _store(rt).save(rollout_id, [_event(action, caller.user_id, before.state,
+                                                after.state, wave=after.wave)],
+                           expect=(before.state, before.wave), state=after.state,
+                           wave=after.wave, **values):
+            break
+    else:
+        raise Conflict("the rollout is changing right now; try again", field="rollout_id")
+    rt.enqueue(CONTROLLER, rollout_id)
     return view(rt, _store(rt).get(rollout_id), history=True)
 
 

@@ -1,6 +1,7 @@
 """The long-lived objects one process shares: config, job store, regions, health, dispatcher."""
 from dataclasses import dataclass
 
+from albatross.db.work_queue import WorkQueue
 from albatross.jobs.store import JobStore
 from albatross.regions.health import HealthProbe
 from albatross.regions.registry import RegionRegistry
@@ -13,6 +14,13 @@ class Runtime:
     registry: RegionRegistry
     health: HealthProbe
     dispatcher: object
+
+    def enqueue(self, kind: str, key: str) -> None:
+        """Ask a controller to run for `key` now (de-duplicated), and tell the workers."""
+        queue = WorkQueue(self.store.db_url)
+        item = queue.enqueue(kind, key) or queue.id_of(kind, key)
+        if item:
+            self.dispatcher.dispatch([item])
 
     @classmethod
     def from_conf(cls, conf, dispatcher=None, registry: RegionRegistry | None = None):

@@ -1,9 +1,13 @@
 """Image rollouts through the API without regions: tenant isolation, RBAC, actions the state
-does not allow (409) and the history they leave."""
+does not allow (409) and the history they leave. An action is recorded in the request (202)
+and its steps are the rollout controller's, run here as a worker runs its item."""
 import json
 
 from albatross.db.models import RolloutEvent
 from albatross.db.rollouts import RolloutStore
+from albatross.db.work_queue import WorkQueue
+from albatross.jobs.executor import TaskExecutor
+from albatross.services.controllers import controllers
 
 
 def error(resp):
@@ -18,6 +22,15 @@ def make_rollout(api, who, state="waiting_approval") -> str:
         image_name="app", image_owner=who.project_id, source_region="RegionOne",
         waves=[{"regions": ["RegionTwo"], "verified": True}, {"regions": ["RegionThree"]}],
         auto_approve=False, state=state, wave=0).id
+
+
+def run_controller(api, rollout_id):
+    """The worker's run of the rollout's work item (queued by the action)."""
+    item = WorkQueue(api.rt.store.db_url).id_of("image_rollout", rollout_id)
+    [claim] = api.rt.store.claim("worker", 30, task_id=item)
+    executor = TaskExecutor(api.rt.store, api.rt.registry, conf=api.rt.conf,
+                            controllers=controllers(api.rt))
+    assert executor.run(claim) == "SUCCESS"
 
 
 def test_another_project_neither_sees_nor_touches_a_rollout(api):
@@ -69,8 +82,12 @@ def test_actions_follow_the_state_and_are_kept_in_the_history(api):
 def test_rollback_before_anything_was_copied_is_an_empty_job(api):
     member = api.identity()
     rollout_id = make_rollout(api, member)  # its waves have no job: no region was touched
-    rollout = api.request("POST", f"/v1/image-rollouts/{rollout_id}/rollback",
-                          who=member).json["rollout"]
+    resp = api.request("POST", f"/v1/image-rollouts/{rollout_id}/rollback", who=member)
+    assert resp.status_int == 202 and resp.json["rollout"]["state"] == "rolling_back"
+    path = f"/v1/image-rollouts/{rollout_id}"
+    assert api.request("GET", path, who=member).json["rollout"]["state"] == "rolling_back"
+    run_controller(api, rollout_id)
+    rollout = api.request("GET", path, who=member).json["rollout"]
     assert rollout["state"] == "rolled_back" and rollout["rollback_job_status"] == "SUCCESS"
     assert [e["event"] for e in rollout["history"]][-3:] == [
         "rollback", "rollback_started", "rolled_back"]

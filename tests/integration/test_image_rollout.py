@@ -38,10 +38,20 @@ def start(user, image_id: str, source: str, waves, **extra):
     return resp.json()["rollout"]
 
 
-def act(user, rollout_id: str, action: str, status: int = 200) -> dict:
+def act(user, rollout_id: str, action: str, status: int = 202) -> dict:
     resp = user.call("POST", f"/v1/image-rollouts/{rollout_id}/{action}")
     assert resp.status_code == status, resp.text
     return resp.json()
+
+
+def wave_job(user, rollout_id: str, index: int, timeout: float = 60) -> str | None:
+    """The job of a wave, once the rollout's controller has started it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rollout = user.call("GET", f"/v1/image-rollouts/{rollout_id}").json()["rollout"]
+        if rollout["waves"][index]["job_id"] or time.monotonic() > deadline:
+            return rollout["waves"][index]["job_id"]
+        time.sleep(0.2)
 
 
 def wait_state(user, rollout_id: str, states=SETTLED, timeout: float = 300) -> dict:
@@ -66,7 +76,8 @@ def test_canary_wave_waits_for_approval_and_rollback_restores_every_region(membe
                 os_distro="debian", version="2")
 
     rollout = start(member, v2.id, src, [[canary], [second]])
-    assert rollout["state"] == "running" and rollout["waves"][0]["job_id"]
+    assert rollout["state"] == "running"   # its controller starts the first wave
+    assert wave_job(member, rollout["id"], 0)
     rollout = wait_state(member, rollout["id"])
     assert rollout["state"] == "waiting_approval", rollout
     wave = rollout["waves"][0]
@@ -114,17 +125,19 @@ def test_paused_rollout_never_advances_and_abort_stops_it(member, regions):
     img = upload(member.conn(src), "tool", image_bytes(1, "tool"))
     before = {r: images_of(member, r) for r in (canary, second)}
     rollout = start(member, img.id, src, [[canary], [second]])
+    job_id = wave_job(member, rollout["id"], 0)   # the canary wave runs; then a pause
     assert act(member, rollout["id"], "pause")["rollout"]["state"] == "paused"
     resp = member.call("POST", "/v1/image-rollouts", json={
         "image_id": img.id, "source_region": src, "waves": [[second]]})
     assert resp.status_code == 409 and resp.json()["error"]["field"] == "waves"
-    assert wait_job(member, rollout["waves"][0]["job_id"], 300)["status"] == "SUCCESS"
+    assert wait_job(member, job_id, 300)["status"] == "SUCCESS"
     time.sleep(5)  # two periodic passes
     rollout = wait_state(member, rollout["id"], timeout=0)
     assert rollout["state"] == "paused" and rollout["waves"][0]["verified"] is False
     assert images_of(member, second) == before[second]
 
-    assert act(member, rollout["id"], "resume")["rollout"]["state"] == "waiting_approval"
+    assert act(member, rollout["id"], "resume")["rollout"]["state"] == "running"
+    assert wait_state(member, rollout["id"])["state"] == "waiting_approval"
     assert act(member, rollout["id"], "abort")["rollout"]["state"] == "aborted"
     for action in ("approve", "resume", "pause"):
         act(member, rollout["id"], action, 409)

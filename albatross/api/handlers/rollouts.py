@@ -20,8 +20,8 @@ def show(req):
 
 def _action(action):
     def handler(req):
-        return {"rollout": rollout_service.act(req.rt, req.caller, req.params["rollout_id"],
-                                               action)}
+        return 202, {"rollout": rollout_service.act(req.rt, req.caller,
+                                                    req.params["rollout_id"], action)}
     return handler
 
 
@@ -37,9 +37,9 @@ ROUTES = [
           "first", policy="albatross:image_rollouts:list", query=PAGE_QUERY,
           response=ROLLOUT_LIST, tags=_TAGS),
     Route("GET", "/v1/image-rollouts/{rollout_id}", show,
-          "A rollout: state, waves with their jobs, history (moved on first if a wave "
-          "finished)", policy="albatross:image_rollouts:get", response=ROLLOUT_ENVELOPE,
+          "A rollout: state, waves with their jobs, history", policy=
+          "albatross:image_rollouts:get", response=ROLLOUT_ENVELOPE,
           tags=_TAGS, path_params=_ID),
 ] + [Route("POST", f"/v1/image-rollouts/{{rollout_id}}/{action}", _action(action), text,
-           policy=f"albatross:image_rollouts:{action}", response=ROLLOUT_ENVELOPE,
+           policy=f"albatross:image_rollouts:{action}", response=ROLLOUT_ENVELOPE, status=202,
            tags=_TAGS, path_params=_ID) for action, text in ACTIONS.items()]
