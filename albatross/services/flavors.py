@@ -65,9 +65,5 @@ def request_sync(rt: Runtime, caller: Caller, requests: list[SyncRequest],
         p, s = _plan(rt, req)
         params.append(p)
         specs.extend(s)
-    job_id, task_ids = rt.store.create_job(
-        project_id=caller.project_id, user_id=caller.user_id, kind="flavor_sync",
-        origin=origin, params={"syncs": params}, tasks=specs,
-        request_id=caller.global_id)
-    rt.dispatcher.dispatch(task_ids)
-    return job_service.get(rt, caller, job_id)
+    return job_service.get(rt, caller, job_service.submit(
+        rt, caller, kind="flavor_sync", origin=origin, params={"syncs": params}, tasks=specs))

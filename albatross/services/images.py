@@ -109,16 +109,13 @@ def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "a
         require_owner(caller, image)
         for img in with_references(rt, caller, req.source_region, image):
             images.setdefault(img.id, img)
-    job_id, task_ids = rt.store.create_job(
-        project_id=caller.project_id, user_id=caller.user_id, kind=kind, origin=origin,
-        request_id=caller.global_id, trust=trust or delegation.grant(rt, caller),
+    return job_service.get(rt, caller, job_service.submit(
+        rt, caller, kind=kind, origin=origin, trust=trust or delegation.grant(rt, caller),
+        dispatch=dispatch,
         params={"source_region": req.source_region, "target_regions": targets,
                 "images": list(images), "force": req.force, **(params or {})},
         tasks=specs_for(list(images.values()), req.source_region, targets, req.force,
-                        **payload))
-    if dispatch:
-        rt.dispatcher.dispatch(task_ids)
-    return job_service.get(rt, caller, job_id)
+                        **payload)))
 
 
 def unfinished_copies(rt: Runtime) -> list[str]:

@@ -49,6 +49,21 @@ def load(rt: Runtime, caller: Caller, job_id: str) -> tuple[Job, list[Task], dic
     return job, tasks, counts
 
 
+def submit(rt: Runtime, caller: Caller | None, *, kind: str, params: dict, tasks: list,
+           origin: str = "api", trust=None, project_id: str | None = None,
+           user_id: str | None = None, dispatch: bool = True) -> str:
+    """The one job sequence of the service layer: the job and all its tasks in one
+    transaction (for `caller`'s project and user and request id unless named), then the hint
+    to the workers (`dispatch` False: the caller announces them itself). Returns its id."""
+    job_id, task_ids = rt.store.create_job(
+        project_id=project_id or caller.project_id, user_id=user_id or caller.user_id,
+        kind=kind, origin=origin, params=params, tasks=tasks, trust=trust,
+        request_id=caller.global_id if caller is not None else None)
+    if dispatch:
+        rt.dispatcher.dispatch(task_ids)
+    return job_id
+
+
 def get(rt: Runtime, caller: Caller, job_id: str) -> dict:
     job, tasks, counts = load(rt, caller, job_id)
     return job_view(job, counts, tasks)

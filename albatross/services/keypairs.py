@@ -63,9 +63,6 @@ def request_sync(rt: Runtime, caller: Caller, requests: list[SyncRequest],
         p, s = _plan(rt, caller, req, owner)
         params.append(p)
         specs.extend(s)
-    job_id, task_ids = rt.store.create_job(
-        project_id=caller.project_id, user_id=owner, kind="keypair_sync", origin=origin,
-        request_id=caller.global_id, trust=delegation.grant(rt, caller),
-        params={"syncs": params}, tasks=specs)
-    rt.dispatcher.dispatch(task_ids)
-    return job_service.get(rt, caller, job_id)
+    return job_service.get(rt, caller, job_service.submit(
+        rt, caller, kind="keypair_sync", user_id=owner, origin=origin,
+        trust=delegation.grant(rt, caller), params={"syncs": params}, tasks=specs))

@@ -120,12 +120,9 @@ def request_rebalance(rt: Runtime, caller: Caller, project_ids: list[str],
                       origin: str = "api") -> dict:
     """One job, one task per project: each task rebalances every resource in every region."""
     specs = [TaskSpec("quota", p, ALL, ALL) for p in project_ids]
-    job_id, task_ids = rt.store.create_job(
-        project_id=caller.project_id, user_id=caller.user_id, kind="quota_rebalance",
-        origin=origin, params={"projects": project_ids}, tasks=specs,
-        request_id=caller.global_id)
-    rt.dispatcher.dispatch(task_ids)
-    return job_service.get(rt, caller, job_id)
+    return job_service.get(rt, caller, job_service.submit(
+        rt, caller, kind="quota_rebalance", origin=origin, params={"projects": project_ids},
+        tasks=specs))
 
 
 def events(rt: Runtime, caller: Caller, project_id: str, limit: int = 100) -> list[dict]:

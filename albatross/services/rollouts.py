@@ -190,14 +190,11 @@ def _start_rollback(rt: Runtime, row: ImageRollout) -> str:
                                       "made": sorted({(t.result or {}).get("target_id")
                                                       for t in mine} - {None}),
                                       "sources": sorted({t.resource for t in mine})}))
-    job_id, task_ids = rt.store.create_job(
-        project_id=row.project_id, user_id=row.user_id, kind=ROLLBACK_KIND, origin="rollout",
-        trust=_trust(row),
+    return job_service.submit(
+        rt, None, project_id=row.project_id, user_id=row.user_id, kind=ROLLBACK_KIND,
+        origin="rollout", trust=_trust(row), tasks=specs,
         params={"rollout_id": row.id, "regions": [s.target_region for s in specs],
-                "wake": _wake(row.id)},
-        tasks=specs)
-    rt.dispatcher.dispatch(task_ids)
-    return job_id
+                "wake": _wake(row.id)})
 
 
 def _progress(row: ImageRollout) -> machine.Progress:

@@ -72,12 +72,9 @@ def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "a
     chosen = selected(source, req.selector)
     specs = task_specs(req.source_region, targets, chosen, list(source.groups), scope="none",
                        repair=True, propagate_deletes=False)
-    job_id, task_ids = rt.store.create_job(
-        project_id=project, user_id=caller.user_id, kind="security_group_sync", origin=origin,
-        request_id=caller.global_id, trust=delegation.grant(rt, caller),
+    return job_service.get(rt, caller, job_service.submit(
+        rt, caller, kind="security_group_sync", project_id=project, origin=origin,
+        trust=delegation.grant(rt, caller), tasks=specs,
         params={"source_region": req.source_region, "target_regions": targets,
                 "selector": req.selector.to_dict(),
-                "security_groups": sorted(g.name for g in chosen.groups.values())},
-        tasks=specs)
-    rt.dispatcher.dispatch(task_ids)
-    return job_service.get(rt, caller, job_id)
+                "security_groups": sorted(g.name for g in chosen.groups.values())}))

@@ -173,16 +173,14 @@ def _start_audit(rt: Runtime, policy: SyncPolicy, origin: str) -> str | None:
                     policy.source_region, type(exc).__name__)
         raise UpstreamUnavailable(
             f"cannot read the source region {policy.source_region}: {type(exc).__name__}")
-    job_id, task_ids = rt.store.create_job(
-        project_id=policy.project_id, user_id=policy.user_id, kind=KIND, origin=origin,
+    job_id = job_service.submit(
+        rt, None, project_id=policy.project_id, user_id=policy.user_id, kind=KIND,
+        origin=origin, tasks=specs,
         trust=delegation.borrowed(policy.trust_id, policy.user_id, policy.project_id),
         params={"policy_id": policy.id, "policy_name": policy.name,
                 "resource_type": policy.resource_type, "source_region": policy.source_region,
-                "target_regions": targets}, tasks=specs)
-    with session_scope(rt.store.db_url) as s:
-        s.execute(update(SyncPolicy).where(SyncPolicy.id == policy.id)
-                  .values(last_job_id=job_id, last_audit_at=utcnow()))
-    rt.dispatcher.dispatch(task_ids)
+                "target_regions": targets})
+    PolicyStore(rt.store.db_url).mark_audited(policy.id, job_id)
     return job_id
 
 
