@@ -1,6 +1,8 @@
-"""The one interface every synced resource type implements (as Kubernetes controllers do):
-read source, read target, diff, apply. Level-triggered: each run looks at the world as it is
-now, so running a task twice (after a crash, a retry, a duplicate message) is harmless."""
+"""The interfaces of the work Albatross does (as Kubernetes controllers do): a Reconciler per
+synced resource type runs a job's task (`reconcile(ctx) -> Outcome`, read/diff/apply where it
+fits), a Controller per kind of background work runs a work item. Level-triggered: each run
+looks at the world as it is now, so running twice (after a crash, a retry, a duplicate
+message) is harmless."""
 import abc
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
@@ -53,9 +55,17 @@ class TaskContext:
     report: Callable[[dict], None] | None = None  # a running task's progress
 
 
+PLAN_ACTIONS = ("none", "create", "update", "replace", "fill", "recreate", "rebalance",
+                "restore", "conflict")
+
+
 @dataclass
 class Plan:
-    action: str  # "none" | "create" | "replace" | "conflict"
+    """What a diff decided. `action`, one of PLAN_ACTIONS: nothing to do, create, update in
+    place, replace (delete and create), fill a record made earlier without its data, recreate
+    an unfinished copy, rebalance (quotas), restore (a region back to its snapshot), or a
+    conflict the target holds and we may not touch."""
+    action: str
     reason: str = ""
     desired: Any = None
     current: Any = None
@@ -74,12 +84,25 @@ class Outcome:
 
 
 class Reconciler(abc.ABC):
+    """A task's work for one resource in one target region: `reconcile` is the only method a
+    type must have (PlannedReconciler adds read/diff/apply for the types it fits)."""
     resource_type: ClassVar[str]
     tracks_mappings: ClassVar[bool] = True  # records source -> target in resource_mappings
     batched: ClassVar[bool] = False  # reconcile_batch serves a job's tasks for one resource
     # writes into the user's project, so ctx.registry carries the job's trust (False: the
     # admin-only work of the service account, e.g. native quota limits and flavors)
     acts_for_user: ClassVar[bool] = True
+
+    @abc.abstractmethod
+    def reconcile(self, ctx: TaskContext) -> Outcome: ...
+
+    def reconcile_batch(self, ctxs: list[TaskContext]) -> dict[str, Outcome | Exception]:
+        """Several target regions of one resource at once (task id -> outcome or error)."""
+        raise NotImplementedError
+
+
+class PlannedReconciler(Reconciler):
+    """read source, read target, a pure diff, apply: for the types whose work is one plan."""
 
     @abc.abstractmethod
     def read_source(self, ctx: TaskContext) -> Any: ...
@@ -93,10 +116,6 @@ class Reconciler(abc.ABC):
 
     @abc.abstractmethod
     def apply(self, plan: Plan, ctx: TaskContext) -> Outcome: ...
-
-    def reconcile_batch(self, ctxs: list[TaskContext]) -> dict[str, Outcome | Exception]:
-        """Several target regions of one resource at once (task id -> outcome or error)."""
-        raise NotImplementedError
 
     def reconcile(self, ctx: TaskContext) -> Outcome:
         source = self.read_source(ctx)

@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 from openstack import exceptions as sdk_exc
 
-from albatross.reconcilers.base import (Conflict, NotInSource, Outcome, Plan, Reconciler,
-                                        TaskContext)
+from albatross.reconcilers.base import (Conflict, NotInSource, Outcome, Plan,
+                                        PlannedReconciler, TaskContext)
 
 # what Nova cannot change on an existing flavor
 IMMUTABLE = ("id", "name", "ram", "vcpus", "disk", "swap", "ephemeral", "rxtx_factor",
@@ -145,7 +145,7 @@ def _write_changes(compute, src: FlavorState, details: dict) -> None:
             pass
 
 
-class FlavorReconciler(Reconciler):
+class FlavorReconciler(PlannedReconciler):
     resource_type = "flavor"
     acts_for_user = False  # admin-only by nature
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from openstack import exceptions as sdk_exc
 
-from albatross.reconcilers.base import (NotInSource, Outcome, Plan, Reconciler, TaskContext)
+from albatross.reconcilers.base import (NotInSource, Outcome, Plan, PlannedReconciler,
+                                        TaskContext)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def diff_keypair(source: KeypairState, target: KeypairState | None, force: bool)
                 source, target)
 
 
-class KeypairReconciler(Reconciler):
+class KeypairReconciler(PlannedReconciler):
     resource_type = "keypair"
 
     def read_source(self, ctx: TaskContext) -> KeypairState:

@@ -12,7 +12,8 @@ from albatross.reconcilers.errors import classify
 from albatross.quota import plan as quota_plan
 from albatross.quota.resources import PER_OBJECT, RESOURCES
 from albatross.reconcilers import quota_alerts
-from albatross.reconcilers.base import Outcome, Plan, Reconciler, RegionsFailed, TaskContext
+from albatross.reconcilers.base import (Outcome, Plan, PlannedReconciler, RegionsFailed,
+                                        TaskContext)
 from albatross.regions.quotas import read_all_regions, write_project_limits
 
 
@@ -26,7 +27,7 @@ class QuotaSource:
     policy: str
 
 
-class QuotaReconciler(Reconciler):
+class QuotaReconciler(PlannedReconciler):
     resource_type = "quota"
     acts_for_user = False  # admin-only by nature
     tracks_mappings = False
