@@ -8,7 +8,7 @@ from albatross.db import locks
 from albatross.db.mappings import MappingStore
 from albatross.images import meta
 from albatross.images.meta import ImageState
-from albatross.reconcilers.base import Outcome, Plan, Reconciler, RegionsFailed, TaskContext
+from albatross.reconcilers.base import Outcome, Plan, PlannedReconciler, RegionsFailed, TaskContext
 from albatross.reconcilers.images import LOCK_TTL, lock_name
 from albatross.regions import images as glance
 
@@ -52,7 +52,7 @@ def plan_rollback(snapshot: list[ImageState], current: list[ImageState], made: s
                 else "the region is as it was", details=details)
 
 
-class ImageRollbackReconciler(Reconciler):
+class ImageRollbackReconciler(PlannedReconciler):
     resource_type = RESOURCE
     tracks_mappings = False  # it removes copies; the mappings to them go too (apply)
 

@@ -172,7 +172,9 @@ def test_a_limit_lowered_under_usage_is_reported_clamped_and_cleared_by_a_delete
     for net in nets[two[0]]:
         member.conn(two[0]).network.delete_network(net)
     cleared = wait_for(lambda: quota_events(admin, project.id, "hard_restored"), 30)
-    assert cleared and cleared[0]["resource"] == "network" and cleared[0]["usage"] == 3
+    # cleared by the first rebalance that finds the total back at G or under: 4 or 3, as the
+    # delete notifications arrive one by one or together
+    assert cleared and cleared[0]["resource"] == "network" and 3 <= cleared[0]["usage"] <= 4
     after = view(member, project.id)["network"]
     # the freed room is handed out again (to the busy region: shares follow usage)
     assert after["over_limit"] is None and sum(after["regional_limits"].values()) == 4
