@@ -40,6 +40,11 @@ def is_valid(schema: dict, instance) -> bool:
     return _VALIDATOR(schema).is_valid(instance)
 
 
+def problems(schema: dict, instance) -> list[str]:
+    """Every way `instance` breaks `schema` (empty when it fits), e.g. for checking answers."""
+    return sorted(e.message for e in _VALIDATOR(schema).iter_errors(instance))
+
+
 def validate(schema: dict, instance):
     err = jsonschema.exceptions.best_match(_VALIDATOR(schema).iter_errors(instance))
     if err is not None:

@@ -13,6 +13,7 @@ from oslo_policy import opts as policy_opts
 
 from albatross import conf as albatross_conf
 from albatross.api.deploy import build_app
+from tests.answers import check
 from albatross.db import migrate
 from albatross.jobs.store import JobStore, TaskSpec
 from albatross.services.runtime import Runtime
@@ -81,6 +82,11 @@ class _Recorder:
         self.dispatched.extend(task_ids)
 
 
+def check_answer(method: str, path: str, resp) -> None:
+    check(method, path, resp.status_int, resp.content_type or "",
+          resp.json if resp.body and resp.content_type == "application/json" else None)
+
+
 class ApiClient:
     def __init__(self, app, fixture, rt):
         self.app, self.fixture, self.rt = app, fixture, rt
@@ -115,7 +121,9 @@ class ApiClient:
             req.content_type = "application/json"
         for k, v in (headers or {}).items():
             req.headers[k] = v
-        return req.get_response(self.app)
+        resp = req.get_response(self.app)
+        check_answer(method, req.path_info, resp)
+        return resp
 
     def make_job(self, who: Identity, n_tasks=2, statuses=None) -> str:
         specs = [TaskSpec("keypair", f"kp{i}", "RegionOne", "RegionTwo", False,

@@ -19,6 +19,7 @@ from keystoneauth1.identity import v3
 from albatross.devcloud import DevCloud
 from tests.integration.projects import cloud, project  # noqa: F401  (fixtures)
 from tests.integration.server import start_albatross
+from tests.answers import check_requests
 
 REGIONS = int(os.environ.get("ALBATROSS_TEST_REGIONS", "3"))
 
@@ -57,8 +58,10 @@ class User:
 
     def call(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"X-Auth-Token": self.token, **kwargs.pop("headers", {})}
-        return requests.request(method, self.base_url + path, headers=headers, timeout=60,
+        resp = requests.request(method, self.base_url + path, headers=headers, timeout=60,
                                 **kwargs)
+        check_requests(method, resp)
+        return resp
 
     def new_keypair(self, region: str, prefix: str = "kp") -> tuple[str, str]:
         name = f"{prefix}-{uuid.uuid4().hex[:10]}"

@@ -12,6 +12,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
 from albatross.devcloud import DevCloud
+from tests.answers import check_requests
 
 
 def connect_cloud() -> dict:
@@ -127,8 +128,10 @@ class ApiUser:
 
     def call(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"X-Auth-Token": self.token, **kwargs.pop("headers", {})}
-        return requests.request(method, self.base_url + path, headers=headers, timeout=60,
+        resp = requests.request(method, self.base_url + path, headers=headers, timeout=60,
                                 **kwargs)
+        check_requests(method, resp)
+        return resp
 
 
 @pytest.fixture
