@@ -1,6 +1,8 @@
 """Lazy mode: "make sure image X is ACTIVE in region R", for boot scripts and tooling. The
 first request starts one copy; concurrent requests for the same (image, region) find its job
-through a DB lease and wait on that same job (Glance's own cache has no such single flight)."""
+through a DB lease and answer with that same job (Glance's own cache has no such single
+flight). The request never waits for the copy: 202 names the job, which the client follows
+(`albatross image ensure --wait` does)."""
 import time
 
 from albatross.db import locks
@@ -57,9 +59,9 @@ def _raw(rt: Runtime, job_id: str):
 
 
 def ensure(rt: Runtime, caller: Caller, image_id: str, region: str, *,
-           source_region: str | None = None, wait: float = 300.0) -> tuple[int, dict]:
-    """(200, body) once the copy is ACTIVE in `region`; (202, body) if it is still being made
-    after `wait` seconds; a failed copy answers 502 with the region's reason."""
+           source_region: str | None = None) -> tuple[int, dict]:
+    """(200, body) when an ACTIVE copy is in `region`; else (202, body) with the job making
+    it (the one in flight, or a new one: after a failed copy, asking again retries)."""
     region_service.require_regions(rt, [region], "region")
     here = glance.read_image(rt.registry.connection(region), image_id)
     if here is not None and here.status == "active" and \
@@ -72,25 +74,9 @@ def ensure(rt: Runtime, caller: Caller, image_id: str, region: str, *,
         return 200, {"image": {"id": existing, "region": region, "status": "active",
                                "copied": False}}
     job_id = _single_flight(rt, caller, image, source, region)
-    deadline = time.monotonic() + wait
-    while True:
-        job, counts, tasks = _raw(rt, job_id)
-        status = states.job_status(counts)
-        mine = [t for t in tasks if t.resource == image.id and t.target_region == region]
-        if status in (states.SUCCESS, states.FAILED) or time.monotonic() >= deadline:
-            break
-        time.sleep(0.5)
-    body = {"job_id": job_id, "image": {"id": mine[0].result.get("target_id") if mine
-                                        else None, "region": region,
-                                        "status": "active" if status == states.SUCCESS
-                                        else status.lower(), "copied": True}}
-    if status == states.SUCCESS:
-        return 200, body
-    if status == states.FAILED:
-        error = next((t.error for t in mine if t.error), "the copy failed")
-        raise UpstreamUnavailable(f"copy of image {image_id} to {region} failed: {error}",
-                                  field="region")
-    return 202, body
+    _job, counts, _tasks = _raw(rt, job_id)
+    return 202, {"job_id": job_id, "image": {"id": None, "region": region, "copied": True,
+                                             "status": states.job_status(counts).lower()}}
 
 
 def _single_flight(rt: Runtime, caller: Caller, image: meta.ImageState, source: str,

@@ -12,6 +12,7 @@ import kombu
 import pytest
 
 from albatross.regions import images as glance
+from tests.integration.conftest import wait_job
 from tests.integration.server import start_albatross
 from tests.integration.test_cli import cli
 from tests.integration.test_image_sync import image_bytes, upload
@@ -111,8 +112,9 @@ def test_lazy_copies_nothing_up_front_and_ensure_prefers_the_settings_source(mem
     assert resp.status_code == 200, resp.text
     time.sleep(4)  # two polls: lazy moves nothing by itself
     assert member.conn(dst).image.find_image(img.id) is None
-    resp = member.call("POST", f"/v1/images/{img.id}/ensure", json={"region": dst, "wait": 120})
-    assert resp.status_code == 200, resp.text
+    resp = member.call("POST", f"/v1/images/{img.id}/ensure", json={"region": dst})
+    assert resp.status_code == 202, resp.text
+    assert wait_job(member, resp.json()["job_id"], timeout=300)["status"] == "SUCCESS"
     job = member.call("GET", f"/v1/jobs/{resp.json()['job_id']}").json()["job"]
     assert job["params"]["source_region"] == preferred
 

@@ -75,17 +75,19 @@ def test_lazy_ensure_copies_once_for_concurrent_requests(member, regions):
 
     def ensure():
         answers.append(member.call("POST", f"/v1/images/{img.id}/ensure",
-                                   json={"region": dst, "wait": 120}))
+                                   json={"region": dst}))
 
     threads = [threading.Thread(target=ensure) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    # answered at once, both with the one copy's job (the request never waits for it)
+    assert [a.status_code for a in answers] == [202, 202], [a.text for a in answers]
     bodies = [a.json() for a in answers]
     assert bodies[0]["job_id"] == bodies[1]["job_id"]   # one copy, shared
-    assert {b["image"]["id"] for b in bodies} == {img.id}
+    job = wait_job(member, bodies[0]["job_id"], timeout=300)
+    assert job["status"] == "SUCCESS" and job["tasks"][0]["result"]["target_id"] == img.id
     copies = [i for i in member.conn(dst).image.images(owner=member.project_id)
               if i.name == "lazy"]
     assert len(copies) == 1 and copies[0].status == "active"
@@ -120,13 +122,17 @@ def test_a_public_image_is_ensured_by_its_owner_never_by_another_project(users, 
                  visibility="public")
     try:
         resp = users["alt"].call("POST", f"/v1/images/{img.id}/ensure",
-                                 json={"region": dst, "wait": 120})
+                                 json={"region": dst})
         assert resp.status_code == 403, resp.text
         assert resp.json()["error"]["field"] == "images"
         assert cloud["conns"][dst].image.find_image(img.id) is None
         resp = users["admin"].call("POST", f"/v1/images/{img.id}/ensure",
-                                   json={"region": dst, "wait": 120})
-        assert resp.status_code == 200, resp.text
+                                   json={"region": dst})
+        assert resp.status_code == 202, resp.text
+        assert wait_job(users["admin"], resp.json()["job_id"], timeout=300)["status"] == \
+            "SUCCESS"
+        resp = users["admin"].call("POST", f"/v1/images/{img.id}/ensure", json={"region": dst})
+        assert resp.status_code == 200 and resp.json()["image"]["status"] == "active"
         copy = cloud["conns"][dst].image.get_image(resp.json()["image"]["id"])
         assert copy.visibility == "public" and copy.owner == img.owner
     finally:

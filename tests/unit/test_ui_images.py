@@ -59,8 +59,7 @@ def test_ensure_active_is_flashed_and_still_copying_goes_to_the_job():
     resp = images.ensure_image(p := page(form, api))
     assert resp.status_int == 303 and resp.location.endswith("/ui/images?source=R1")
     assert "ACTIVE in R2" in flash_of(p)
-    assert api.calls == [("POST", "/v1/images/i1/ensure", {"region": "R2",
-                                                          "wait": images.ENSURE_WAIT})]
+    assert api.calls == [("POST", "/v1/images/i1/ensure", {"region": "R2"})]
     api = Api({"job_id": "j1", "image": {"id": None, "region": "R2", "status": "running"}})
     assert images.ensure_image(page(form, api)).location.endswith("/ui/jobs/j1")
     api = Api(error=ApiError(503, "copy of image i1 to R2 failed: boom", "region"))

@@ -15,8 +15,7 @@ def sync_images(req):
 def ensure_image(req):
     b = req.body
     return image_ensure.ensure(req.rt, req.caller, req.params["image_id"], b["region"],
-                               source_region=b.get("source_region"),
-                               wait=b.get("wait", 300))
+                               source_region=b.get("source_region"))
 
 
 _TAGS = ("images",)

@@ -25,8 +25,6 @@ ENSURE_REQUEST = {
         "source_region": {**REGION, "description": "Where to copy from (default: the "
                                                    "source_region of the image's sync mode, "
                                                    "else the first region that has it)."},
-        "wait": {"type": "number", "minimum": 0, "maximum": 3600, "default": 300,
-                 "description": "Seconds to wait for the copy before answering 202."},
     },
 }
 

@@ -50,14 +50,26 @@ def image_sync(args):
 
 
 def image_ensure(args):
-    body = {"region": args.region, "wait": args.wait}
+    """The API answers at once (200 active, or 202 with the copy's job); the waiting for the
+    copy is done here, on the job, with its progress bar."""
+    body = {"region": args.region}
     if args.source:
         body["source_region"] = args.source
-    answer = client_for(args).post(f"/v1/images/{args.image}/ensure", body)
-    image = answer["image"]
-    output.fields({**image, "job_id": answer.get("job_id")},
-                  ["id", "region", "status", "copied", "job_id"], args.format)
-    return 0 if image["status"] == "active" else 3
+    client = client_for(args)
+    answer = client.post(f"/v1/images/{args.image}/ensure", body)
+    image, error = answer["image"], None
+    if image["status"] != "active" and answer.get("job_id") and args.wait > 0:
+        job = watch_copies(client, answer["job_id"], args.wait)
+        mine = [t for t in job["tasks"] if t["target_region"] == args.region]
+        if job["status"] == "SUCCESS":
+            image = {**image, "status": "active", "copied": True,
+                     "id": (mine[0].get("result") or {}).get("target_id") if mine else None}
+        elif job["status"] == "FAILED":
+            image = {**image, "status": "failed"}
+            error = next((t["error"] for t in mine if t.get("error")), "the copy failed")
+    output.fields({**image, "job_id": answer.get("job_id"), "error": error},
+                  ["id", "region", "status", "copied", "job_id", "error"], args.format)
+    return 0 if image["status"] == "active" else 2 if error else 3
 
 
 def register(sub):
@@ -82,7 +94,8 @@ def register(sub):
     p.add_argument("--region", required=True)
     p.add_argument("--source", help="region to copy from (default: any that has it)")
     p.add_argument("--wait", type=float, default=300,
-                   help="seconds to wait for the copy (then exit 3 with the job id)")
+                   help="seconds to follow the copy's job (then exit 3 with the job id; "
+                        "2: the copy failed)")
     add_common_options(p)
     p.set_defaults(func=handle_errors(image_ensure))
     return image

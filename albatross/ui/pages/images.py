@@ -7,7 +7,6 @@ from urllib.parse import quote
 from albatross.ui.app import PREFIX, REFUSED, get, post
 from albatross.ui.backend import ApiError, query_string
 
-ENSURE_WAIT = 10               # seconds the page waits for a lazy copy before the job page
 MAX_WAVES = 5
 SOURCE_COOKIE = "albatross_image_source"
 ROLLOUT_ACTIONS = ("approve", "pause", "resume", "abort", "rollback")
@@ -102,7 +101,7 @@ def sync_images(page):
 
 def ensure_image(page):
     image_id, region = page.form("image_id"), page.form("region")
-    body = {"region": region, "wait": ENSURE_WAIT}
+    body = {"region": region}
     if page.form("source_region"):
         body["source_region"] = page.form("source_region")
     try:
