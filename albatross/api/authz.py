@@ -70,6 +70,6 @@ def other_user(name: str) -> Callable[[object], bool]:
     return applies
 
 
-def all_when(rules: list[When], req) -> list[str]:
+def all_when(rules, req) -> list[str]:
     """The further rules this request needs."""
     return [w.rule for w in rules if w.applies(req)]

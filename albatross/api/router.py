@@ -143,7 +143,6 @@ class Router:
             resp.body = json.dumps(payload).encode()
         return resp(environ, start_response)
 
-
     def _authorized(self, req: ApiRequest, checked: bool) -> Caller:
         """The rest of the route's declared authorization, once its input is valid; returns
         the caller bound to the route's rule (Caller.allows) for the objects services find."""
@@ -153,7 +152,7 @@ class Router:
         target = route.target.project(req.caller, req.params, req.query, req.body)
         if not checked:
             self.enforcer.authorize(route.policy, environ, target)
-        for rule in authz.all_when(list(route.requires), req):
+        for rule in authz.all_when(route.requires, req):
             self.enforcer.authorize(rule, environ, target)
         req.grants = {name: self.enforcer.check(rule, environ, target)
                       for name, rule in route.grants.items()}

@@ -7,6 +7,12 @@ from albatross.db.engine import session_scope
 from albatross.db.models import DriftEvent, SyncPolicy, Task, utcnow
 
 
+def is_due(policy: SyncPolicy, now: datetime.datetime) -> bool:
+    """Enabled, and its last audit is older than its interval."""
+    return policy.enabled and (policy.last_audit_at is None or now - policy.last_audit_at
+                               >= datetime.timedelta(seconds=policy.interval))
+
+
 class PolicyStore:
     def __init__(self, db_url: str):
         self.db_url = db_url
@@ -48,9 +54,7 @@ class PolicyStore:
     def due(self, now: datetime.datetime | None = None) -> list[SyncPolicy]:
         """Enabled policies whose last audit is older than their interval."""
         now = now or utcnow()
-        return [p for p in self.find(None) if p.enabled and (
-            p.last_audit_at is None
-            or now - p.last_audit_at >= datetime.timedelta(seconds=p.interval))]
+        return [p for p in self.find(None) if is_due(p, now)]
 
     def mark_audited(self, policy_id: str, job_id: str) -> None:
         with session_scope(self.db_url) as s:

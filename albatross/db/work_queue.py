@@ -52,7 +52,12 @@ class WorkQueue:
                       .values(dirty=True))
         return None
 
-    def id_of(self, kind: str, key: str) -> str | None:
+    def ask(self, kind: str, key: str) -> str | None:
+        """enqueue now, and the id of the item whether it was made or already there (for
+        waking the workers about it at once)."""
+        made = self.enqueue(kind, key)
+        if made:
+            return made
         with session_scope(self.db_url) as s:
             return s.scalar(select(Task.id).where(Task.queue_key == queue_key(kind, key)))
 

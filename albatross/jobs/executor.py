@@ -150,8 +150,7 @@ class TaskExecutor:
                 trusts.release(self.store.db_url, self.registry, "job", job.id)
                 trusts.sweep(self.store.db_url, self.registry, job.trust_id)
             if wake:   # the controller item the job was made for looks again now
-                item = self.queue.enqueue(wake["kind"], wake["key"]) or \
-                    self.queue.id_of(wake["kind"], wake["key"])
+                item = self.queue.ask(wake["kind"], wake["key"])
                 self.dispatch([item] if item else [])
         return state
 

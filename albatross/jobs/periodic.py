@@ -25,14 +25,14 @@ class Resync:
         """Enqueue what is due now (of the controllers whose turn it is, unless
         `everything`); returns the ids of the items made (announced)."""
         made, now = [], time.monotonic()
+        ctx = ControllerContext("", self.rt.registry, self.rt.health, self.rt.conf,
+                                self.rt.store.db_url, submit=_no_submit)
         for controller in self.controllers:
             interval = controller.resync_interval(self.rt.conf)
             if interval <= 0 or not everything and self._next.get(controller.kind, 0) > now:
                 continue
             self._next[controller.kind] = now + interval
             try:
-                ctx = ControllerContext("", self.rt.registry, self.rt.health, self.rt.conf,
-                                        self.rt.store.db_url, submit=_no_submit)
                 for key in controller.due(ctx):
                     item = self.queue.enqueue(controller.kind, key)
                     if item:

@@ -8,7 +8,8 @@ from albatross.db import locks
 from albatross.db.mappings import MappingStore
 from albatross.images import meta
 from albatross.images.meta import ImageState
-from albatross.reconcilers.base import Outcome, Plan, PlannedReconciler, RegionsFailed, TaskContext
+from albatross.reconcilers.base import (Outcome, Plan, PlannedReconciler, RegionsFailed,
+                                        TaskContext)
 from albatross.reconcilers.images import LOCK_TTL, lock_name
 from albatross.regions import images as glance
 

@@ -340,31 +340,31 @@ def _acquire(rt: Runtime, name: str, owner: str, wait: float = 30.0) -> bool:
     return True
 
 
-def refreshes_due(rt: Runtime) -> dict[str, bool]:
-    """The inventories in use that are due: project -> whether a full read is (an
-    incremental read every [addresses] refresh_interval, a full one every
-    full_refresh_interval)."""
+def _due(rt: Runtime, states: list, now) -> bool | None:
+    """Whether one project's inventory (its refresh states, one per region) is due a full
+    read (True) or an incremental one (False), or not due at all (None): an incremental
+    read every [addresses] refresh_interval, a full one every full_refresh_interval."""
     interval = rt.conf.addresses.refresh_interval
-    if interval <= 0:
-        return {}
-    now = utcnow()
-    full_every = datetime.timedelta(seconds=rt.conf.addresses.full_refresh_interval)
-    by_project: dict[str, list] = {}
+    latest = max((s.incremental_at for s in states if s.incremental_at), default=None)
+    if interval <= 0 or latest and now - latest < datetime.timedelta(seconds=interval):
+        return None
+    oldest_full = min((s.full_at for s in states if s.full_at), default=None)
+    return oldest_full is None or now - oldest_full >= datetime.timedelta(
+        seconds=rt.conf.addresses.full_refresh_interval)
+
+
+def refreshes_due(rt: Runtime) -> list[str]:
+    """The projects whose inventory is in use and due a read."""
+    now, by_project = utcnow(), {}
     for state in AddressStore(rt.store.db_url).refreshes():
         by_project.setdefault(state.project_id, []).append(state)
-    due = {}
-    for project_id, states in by_project.items():
-        latest = max((s.incremental_at for s in states if s.incremental_at), default=None)
-        if latest and now - latest < datetime.timedelta(seconds=interval):
-            continue
-        oldest_full = min((s.full_at for s in states if s.full_at), default=None)
-        due[project_id] = oldest_full is None or now - oldest_full >= full_every
-    return due
+    return [p for p, states in by_project.items() if _due(rt, states, now) is not None]
 
 
 def refresh_if_due(rt: Runtime, project_id: str) -> bool:
     """The project's periodic read, if it is (still) due."""
-    full = refreshes_due(rt).get(project_id)
+    states = AddressStore(rt.store.db_url).refreshes(project_id)
+    full = _due(rt, states, utcnow()) if states else None
     if full is None:
         return False
     refresh(rt, project_id, incremental=not full)

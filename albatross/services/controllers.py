@@ -2,15 +2,11 @@
 the resync loop and the workers. The ones here run work whose steps are the service layer's
 own (a periodic audit is the API's audit; a rollout step is what an approval does), so they
 live beside it; jobs/ and reconcilers/ never import this module."""
-import logging
-
 from albatross.reconcilers.base import Controller, ControllerContext, Outcome
 from albatross.reconcilers.registry import CONTROLLERS
 from albatross.services import addresses, events, image_auto, images, logs, rollouts
 from albatross.services import sync_policies
 from albatross.services.runtime import Runtime
-
-LOG = logging.getLogger(__name__)
 
 
 class _OfRuntime(Controller):
@@ -18,12 +14,16 @@ class _OfRuntime(Controller):
         self.rt = rt
 
 
-class SyncPolicyAudits(_OfRuntime):
-    """One key per sync policy whose audit is due; a run starts its audit job."""
-    kind = "sync_policy_audit"
+class _OnAuditChecks(_OfRuntime):
+    """Asked what is due every [sync] audit_check_interval (the periodic sync work)."""
 
     def resync_interval(self, conf) -> float:
         return conf.sync.audit_check_interval
+
+
+class SyncPolicyAudits(_OnAuditChecks):
+    """One key per sync policy whose audit is due; a run starts its audit job."""
+    kind = "sync_policy_audit"
 
     def due(self, ctx: ControllerContext) -> list[str]:
         return sync_policies.audits_due(self.rt)
@@ -33,12 +33,9 @@ class SyncPolicyAudits(_OfRuntime):
         return Outcome("started" if job_id else "none", False, details={"job_id": job_id})
 
 
-class LeftoverCopies(_OfRuntime):
+class LeftoverCopies(_OnAuditChecks):
     """One key per half image copy that its failed copy could not remove."""
     kind = "image_leftover"
-
-    def resync_interval(self, conf) -> float:
-        return conf.sync.audit_check_interval
 
     def due(self, ctx: ControllerContext) -> list[str]:
         return images.unfinished_copies(self.rt)
@@ -48,12 +45,9 @@ class LeftoverCopies(_OfRuntime):
         return Outcome("delete" if removed else "none", removed)
 
 
-class Rollouts(_OfRuntime):
+class Rollouts(_OnAuditChecks):
     """One key per running or rolling-back image rollout; a run takes the steps it can."""
     kind = rollouts.CONTROLLER
-
-    def resync_interval(self, conf) -> float:
-        return conf.sync.audit_check_interval
 
     def due(self, ctx: ControllerContext) -> list[str]:
         return rollouts.moving(self.rt)
@@ -63,12 +57,9 @@ class Rollouts(_OfRuntime):
         return Outcome("advance" if moved else "none", moved)
 
 
-class ImageAutoMode(_OfRuntime):
+class ImageAutoMode(_OnAuditChecks):
     """One key per project with an auto image setting; a run is one poll of it."""
     kind = "image_auto"
-
-    def resync_interval(self, conf) -> float:
-        return conf.sync.audit_check_interval
 
     def due(self, ctx: ControllerContext) -> list[str]:
         return image_auto.auto_projects(self.rt)
@@ -86,7 +77,7 @@ class AddressRefresh(_OfRuntime):
         return conf.addresses.refresh_interval
 
     def due(self, ctx: ControllerContext) -> list[str]:
-        return list(addresses.refreshes_due(self.rt))
+        return addresses.refreshes_due(self.rt)
 
     def reconcile(self, ctx: ControllerContext) -> Outcome:
         read = addresses.refresh_if_due(self.rt, ctx.key)

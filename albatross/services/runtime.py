@@ -17,8 +17,7 @@ class Runtime:
 
     def enqueue(self, kind: str, key: str) -> None:
         """Ask a controller to run for `key` now (de-duplicated), and tell the workers."""
-        queue = WorkQueue(self.store.db_url)
-        item = queue.enqueue(kind, key) or queue.id_of(kind, key)
+        item = WorkQueue(self.store.db_url).ask(kind, key)
         if item:
             self.dispatcher.dispatch([item])
 

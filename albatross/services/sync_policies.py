@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from albatross.db.engine import session_scope
 from albatross.db.models import SyncPolicy, utcnow
-from albatross.db.policies import PolicyStore, list_drift, record_unreachable
+from albatross.db.policies import PolicyStore, is_due, list_drift, record_unreachable
 from albatross.db.trusts import TrustStore
 from albatross.exceptions import (BadRequest, Conflict, Forbidden, NotFound,
                                   UpstreamUnavailable)
@@ -217,8 +217,9 @@ def audits_due(rt: Runtime) -> list[str]:
 def audit_if_due(rt: Runtime, policy_id: str) -> str | None:
     """Start the policy's periodic audit if it is (still) due and its last one has finished;
     returns the job. A source region that cannot be read is recorded as drift-unknown."""
-    policy = next((p for p in PolicyStore(rt.store.db_url).due() if p.id == policy_id), None)
-    if policy is None or _running(rt, policy.last_job_id) or not _claim(rt, policy):
+    policy = PolicyStore(rt.store.db_url).get(policy_id)
+    if policy is None or not is_due(policy, utcnow()) or _running(rt, policy.last_job_id) \
+            or not _claim(rt, policy):
         return None
     try:
         return _start_audit(rt, policy, "periodic")

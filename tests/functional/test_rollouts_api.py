@@ -26,7 +26,8 @@ def make_rollout(api, who, state="waiting_approval") -> str:
 
 def run_controller(api, rollout_id):
     """The worker's run of the rollout's work item (queued by the action)."""
-    item = WorkQueue(api.rt.store.db_url).id_of("image_rollout", rollout_id)
+    [item] = [i.id for i in WorkQueue(api.rt.store.db_url).items("image_rollout")
+              if i.resource == rollout_id]
     [claim] = api.rt.store.claim("worker", 30, task_id=item)
     executor = TaskExecutor(api.rt.store, api.rt.registry, conf=api.rt.conf,
                             controllers=controllers(api.rt))
