@@ -106,7 +106,7 @@ def new_database(backend: str) -> tuple[str, callable]:
 
 def api_app(url: str, token: str):
     from albatross.api.deploy import build_app
-    from albatross.jobs.store import JobStore
+    from albatross.db.jobs import JobStore
     from albatross.services.runtime import Runtime
     conf = cfg.ConfigOpts()
     albatross_conf.register_opts(conf)

@@ -5,7 +5,7 @@ from albatross.api.handlers import (flavors, image_modes, images, jobs, keypairs
                                     regions, secgroups, sync_policies, versions)
 from albatross.api.handlers import addresses, events, logs, rollouts
 from albatross.api.handlers import indicators
-from albatross.api.handlers import image_matrix
+from albatross.api.handlers import image_matrix, work_items
 from albatross.api.kingbird import quotas as kingbird_quotas
 from albatross.api.kingbird import sync as kingbird_sync
 from albatross.api.middleware import CallerFromToken, ErrorsAndRequestIds
@@ -19,7 +19,7 @@ def all_routes() -> list[Route]:
     routes = (versions.ROUTES + regions.ROUTES + jobs.ROUTES + keypairs.ROUTES + flavors.ROUTES
               + secgroups.ROUTES + sync_policies.ROUTES + images.ROUTES + image_modes.ROUTES
               + rollouts.ROUTES + addresses.ROUTES + events.ROUTES + logs.ROUTES
-              + indicators.ROUTES + image_matrix.ROUTES
+              + indicators.ROUTES + image_matrix.ROUTES + work_items.ROUTES
               + quotas.ROUTES + kingbird_sync.ROUTES + kingbird_quotas.ROUTES)
     document = {}
 

@@ -7,7 +7,7 @@ import webob
 import webob.exc
 
 from albatross.exceptions import AlbatrossError, PayloadTooLarge
-from albatross.regions import request_ids
+from albatross import request_ids
 from albatross.regions.delegation import DelegationLost
 from albatross.services.caller import Caller
 

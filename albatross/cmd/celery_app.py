@@ -9,7 +9,7 @@ from celery import Celery, signals
 
 from albatross.jobs.dispatch import CeleryDispatcher
 from albatross.jobs.executor import TaskExecutor, options_from_conf
-from albatross.jobs.store import JobStore
+from albatross.db.jobs import JobStore
 from albatross.jobs.periodic import Resync
 from albatross.jobs.worker import LeaseKeeper, worker_identity
 from albatross.regions.registry import RegionRegistry

@@ -76,8 +76,6 @@ def serve(conf) -> int:
             listeners.stop()
         if events is not None:
             events.stop()
-        if quota_watch is not None:
-            quota_watch.stop()
         if worker is not None:
             resync.stop()
             worker.stop()
@@ -95,12 +93,12 @@ def _image_listeners(conf, rt):
 
 
 def _quota_watch(conf, rt):
-    """Reactive rebalancing, fed by the event listeners (whatever the executor: it starts
-    jobs, it does not run them)."""
+    """Reactive rebalancing, fed by the event listeners: they queue the quota_reaction
+    controller's items, which any worker runs."""
     if not (conf.events.notification_urls and conf.quota.react_to_notifications):
         return None
     from albatross.services.quota_watch import QuotaWatch
-    return QuotaWatch(rt).start()
+    return QuotaWatch(rt)
 
 
 def _event_listeners(conf, quota_watch=None):

@@ -30,9 +30,10 @@ OPTS = [
                       "usage is read, and the least time between two reactive rebalances of "
                       "it: a burst of creates costs one rebalance, not one each."),
     cfg.IntOpt("react_max_pending", default=10000, min=1,
-               help="Projects with notifications waiting to be looked at, at most; beyond "
-                    "it, new ones wait for the periodic rebalance (a notification storm "
-                    "must not grow memory without bound)."),
+               help="(project, region) keys with notifications waiting to be looked at, "
+                    "at most, per listener process; beyond it, new ones wait for the "
+                    "periodic rebalance (a notification storm must not grow the work queue "
+                    "without bound)."),
 ]
 
 

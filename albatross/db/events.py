@@ -48,13 +48,24 @@ def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
         raise ValueError("not a cursor from this API") from exc
 
 
+def lost_event(*, project_id: str, user_id: str, resource_id: str, summary: str,
+               payload: dict, request_id: str | None = None) -> Event:
+    """The audit event of work that stopped because its user's authority is gone."""
+    return Event(time=utcnow(), region="albatross", service="albatross", source="audit",
+                 event_type="albatross.delegation.lost", project_id=project_id,
+                 user_id=user_id, resource_id=resource_id, request_id=request_id,
+                 summary=summary, payload=payload)
+
+
 class EventStore:
     def __init__(self, db_url: str):
         self.db_url = db_url
 
     def add(self, **fields) -> int:
+        return self.insert(Event(**fields))
+
+    def insert(self, event: Event) -> int:
         with session_scope(self.db_url) as s:
-            event = Event(**fields)
             s.add(event)
             s.flush()
             return event.id

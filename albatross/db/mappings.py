@@ -22,9 +22,8 @@ class MappingStore:
             return {m.source_key: m for m in s.scalars(
                 select(ResourceMapping).filter_by(**self.key))}
 
-    def put(self, source_key: str, target_id: str, *, created: bool, task_id: str | None,
-            details: dict | None = None) -> None:
-        """Insert or update one mapping; `created` only ever turns on."""
+    def _upsert(self, source_key: str, new: dict, change) -> None:
+        """Insert the mapping with `new`, or `change(row)` the one there."""
         for _ in range(2):  # a concurrent insert of the same row wins the first round
             try:
                 with session_scope(self.db_url) as s:
@@ -32,22 +31,56 @@ class MappingStore:
                         **self.key, source_key=source_key).with_for_update()).first()
                     if row is None:
                         s.add(ResourceMapping(**self.key, source_key=source_key,
-                                              project_id=self.project_id, target_id=target_id,
-                                              created_by_albatross=created, task_id=task_id,
-                                              details=details))
+                                              project_id=self.project_id, **new))
                     else:
-                        if row.target_id != target_id:
-                            row.created_by_albatross = created
-                        else:
-                            row.created_by_albatross = row.created_by_albatross or created
-                        row.target_id = target_id
-                        row.task_id = task_id
-                        if details is not None:
-                            row.details = details
+                        change(row)
                 return
             except IntegrityError:
                 continue
 
+    def put(self, source_key: str, target_id: str, *, created: bool, task_id: str | None,
+            details: dict | None = None) -> None:
+        """Insert or update one mapping; `created` only ever turns on for the same target."""
+        def change(row):
+            row.created_by_albatross = created if row.target_id != target_id else \
+                row.created_by_albatross or created
+            row.target_id, row.task_id = target_id, task_id
+            if details is not None:
+                row.details = details
+        self._upsert(source_key, {"target_id": target_id, "created_by_albatross": created,
+                                  "task_id": task_id, "details": details}, change)
+
+    def record(self, source_key: str, target_id: str | None, *, fingerprint: str | None,
+               created: bool, task_id: str) -> None:
+        """What a task's outcome says (the executor's record): the target (kept when the
+        outcome names none), its fingerprint; `created` only ever turns on."""
+        def change(row):
+            row.target_id = target_id or row.target_id
+            row.fingerprint = fingerprint
+            row.created_by_albatross = row.created_by_albatross or created
+            row.task_id = task_id
+        self._upsert(source_key, {"target_id": target_id or source_key,
+                                  "fingerprint": fingerprint, "created_by_albatross": created,
+                                  "task_id": task_id}, change)
+
     def remove(self, source_key: str) -> None:
         with session_scope(self.db_url) as s:
             s.execute(delete(ResourceMapping).filter_by(**self.key, source_key=source_key))
+
+
+def unfinished(db_url: str, resource_type: str) -> list[int]:
+    """The ids of the mappings of half copies that a failed copy could not remove."""
+    with session_scope(db_url) as s:
+        return [r.id for r in s.scalars(select(ResourceMapping).where(
+                ResourceMapping.resource_type == resource_type))
+                if (r.details or {}).get("unfinished")]
+
+
+def get_by_id(db_url: str, mapping_id) -> ResourceMapping | None:
+    with session_scope(db_url) as s:
+        return s.get(ResourceMapping, mapping_id)
+
+
+def delete_by_id(db_url: str, mapping_id) -> None:
+    with session_scope(db_url) as s:
+        s.execute(delete(ResourceMapping).where(ResourceMapping.id == mapping_id))

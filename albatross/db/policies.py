@@ -56,6 +56,32 @@ class PolicyStore:
         now = now or utcnow()
         return [p for p in self.find(None) if is_due(p, now)]
 
+    def delegate(self, policy_id: str, trust_id: str, user_id: str) -> None:
+        """The policy acts through this trust of this user from now on (enabled again)."""
+        with session_scope(self.db_url) as s:
+            s.execute(update(SyncPolicy).where(SyncPolicy.id == policy_id)
+                      .values(trust_id=trust_id, user_id=user_id, enabled=True))
+
+    def disable(self, policy_id: str, event) -> bool:
+        """Stop an enabled policy, with `event` (why) in the same transaction; False if it
+        was stopped already (the event is not written twice)."""
+        with session_scope(self.db_url) as s:
+            stopped = s.execute(update(SyncPolicy).where(SyncPolicy.id == policy_id,
+                                                         SyncPolicy.enabled.is_(True))
+                                .values(enabled=False)).rowcount
+            if stopped:
+                s.add(event)
+            return bool(stopped)
+
+    def claim_audit(self, policy_id: str, last_audit_at: datetime.datetime | None) -> bool:
+        """Compare-and-set on last_audit_at: of several servers, one starts the audit."""
+        with session_scope(self.db_url) as s:
+            res = s.execute(update(SyncPolicy).where(
+                SyncPolicy.id == policy_id,
+                (SyncPolicy.last_audit_at == last_audit_at) if last_audit_at
+                else SyncPolicy.last_audit_at.is_(None)).values(last_audit_at=utcnow()))
+            return res.rowcount == 1
+
     def mark_audited(self, policy_id: str, job_id: str) -> None:
         with session_scope(self.db_url) as s:
             s.execute(update(SyncPolicy).where(SyncPolicy.id == policy_id)

@@ -4,8 +4,10 @@ claim these rows with the job tasks (JobStore.claim: the same leases and takeove
 asked for again while it runs is marked dirty and runs once more right after.
 
 After a run the row is settled: requeued after the reconciler's `requeue_after`, retried
-after a per-item backoff when it failed, or deleted when nothing more is due (the next
-enqueue makes it again)."""
+after a per-item backoff when it failed, or left IDLE when nothing more is due (the next
+enqueue revives it). An idle row keeps when its last run started and ended, so an operator
+(and a test) can see that a controller has looked at a key since some moment; idle rows
+go with the retention purge."""
 import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -14,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from albatross.db.engine import session_scope
 from albatross.db.models import Task, utcnow
 
-QUEUED, RUNNING = "QUEUED", "RUNNING"
+QUEUED, RUNNING, IDLE = "QUEUED", "RUNNING", "IDLE"
 
 
 def queue_key(kind: str, key: str) -> str:
@@ -45,6 +47,8 @@ class WorkQueue:
         except IntegrityError:
             pass
         with session_scope(self.db_url) as s:
+            s.execute(update(Task).where(Task.queue_key == qk, Task.status == IDLE)
+                      .values(status=QUEUED, not_before=due, attempts=0, error=None))
             s.execute(update(Task).where(Task.queue_key == qk, Task.status == QUEUED,
                                          Task.attempts == 0, Task.not_before > due)
                       .values(not_before=due))
@@ -66,7 +70,7 @@ class WorkQueue:
         """The end of a run we hold the lease of: queued again after `requeue_after` seconds
         (at once if it was asked for meanwhile, unless it failed), or deleted when None.
         `failed` keeps the attempt count (the next backoff grows); a success resets it.
-        Returns in how many seconds the item is due again (None: deleted, or not ours)."""
+        Returns in how many seconds the item is due again (None: idle, or not ours)."""
         now = utcnow()
         mine = (Task.id == task_id, Task.lease_owner == owner, Task.status == RUNNING)
         with session_scope(self.db_url) as s:
@@ -74,7 +78,9 @@ class WorkQueue:
             if row is None:
                 return None   # taken over by another worker: its run decides
             if requeue_after is None and not row.dirty:
-                s.execute(delete(Task).where(*mine))
+                s.execute(update(Task).where(*mine).values(
+                    status=IDLE, lease_owner=None, lease_expires_at=None, error=error,
+                    attempts=0, finished_at=now))
                 return None
             after = (requeue_after or 0.0) if failed or not row.dirty else 0.0
             s.execute(update(Task).where(*mine).values(
@@ -83,15 +89,28 @@ class WorkQueue:
                 attempts=Task.attempts if failed else 0, finished_at=now))
             return after
 
-    def items(self, kind: str | None = None) -> list[Task]:
-        """The controllers' rows (for operators and tests)."""
+    def items(self, kind: str | None = None, key: str | None = None, *,
+              limit: int | None = None, active: bool = False) -> list[Task]:
+        """The controllers' rows, soonest due first (for operators and tests); `active`: only
+        the queued and running ones."""
         with session_scope(self.db_url) as s:
-            q = select(Task).where(Task.job_id.is_(None)).order_by(Task.not_before)
+            q = select(Task).where(Task.job_id.is_(None)).order_by(Task.not_before, Task.id)
             if kind is not None:
                 q = q.where(Task.resource_type == kind)
-            return list(s.scalars(q))
+            if key is not None:
+                q = q.where(Task.resource == key)
+            if active:
+                q = q.where(Task.status != IDLE)
+            return list(s.scalars(q.limit(limit)))
 
     def count(self) -> int:
+        """How many items are queued or running."""
         with session_scope(self.db_url) as s:
             return s.scalar(select(func.count()).select_from(Task).where(
-                Task.job_id.is_(None)))
+                Task.job_id.is_(None), Task.status != IDLE))
+
+    def purge_idle(self, before: datetime.datetime) -> int:
+        """Idle rows whose last run ended before `before` (their keys made again on demand)."""
+        with session_scope(self.db_url) as s:
+            return s.execute(delete(Task).where(Task.job_id.is_(None), Task.status == IDLE,
+                                                Task.finished_at < before)).rowcount

@@ -1,8 +1,11 @@
 """Auto mode's decisions, pure so that a property test can hold them to their promise: an image
 whose effective mode is not auto is never copied or deleted; every auto image whose targets lack
 an identical copy gets exactly one sync, unless a copy job for it still runs."""
+import copy
+import random
 from dataclasses import dataclass, field
 
+from albatross import backoff
 from albatross.images import meta
 from albatross.images.meta import ImageState
 from albatross.images.modes import AUTO, Effective
@@ -83,16 +86,12 @@ def deletions(mapped: list[MappedCopy], present: set[str],
 # ---- back-off per (image, target region) ---------------------------------------------------
 # An entry, per region, of an image whose last auto copy failed there:
 # {"failures": n, "retry_at": epoch seconds, "last_error": str, "digest": source digest}.
+# The delay is the one backoff of every retried piece of work (albatross/backoff.py).
 MAX_BACKOFF = 24 * 3600.0
 
 
-def retry_delay(failures: int, base: float, cap: float = MAX_BACKOFF) -> float:
-    """base * 2^(failures-1), never more than cap."""
-    return min(float(base) * 2.0 ** min(max(failures, 1) - 1, 64), cap)
-
-
 def record_outcome(entries: dict, outcome: dict, digest: str, now: float, base: float,
-                   cap: float = MAX_BACKOFF) -> dict:
+                   cap: float = MAX_BACKOFF, rand=random.random) -> dict:
     """The entries after a finished copy job of the source as it was at `digest`: `outcome` is
     region -> None (copied) or the error. A success clears the region; a failure counts up
     (from 1 again if the source has changed since the last failure)."""
@@ -103,7 +102,8 @@ def record_outcome(entries: dict, outcome: dict, digest: str, now: float, base: 
             continue
         prev = out.get(region)
         failures = prev["failures"] + 1 if prev and prev.get("digest") == digest else 1
-        out[region] = {"failures": failures, "retry_at": now + retry_delay(failures, base, cap),
+        out[region] = {"failures": failures,
+                       "retry_at": now + backoff.delay(failures, base, cap, rand),
                        "last_error": error, "digest": digest}
     return out
 
@@ -117,3 +117,48 @@ def held(entries: dict, digest: str, now: float) -> set[str]:
     """Regions not due yet for the source at `digest`: failed there for that very source and
     before their retry_at."""
     return {r for r, e in current(entries, digest).items() if now < e["retry_at"]}
+
+
+class FailedCopies:
+    """The back-off entries and tracked jobs kept in one setting row's state (the project
+    default's or an image's own): the auto job last started for an image (`tracked`) and,
+    once it has finished, an entry per target region where it failed (`backoff`)."""
+
+    def __init__(self, state: dict | None):
+        state = state or {}
+        self.backoff: dict = copy.deepcopy(state.get("backoff") or {})  # image -> region -> e
+        self.tracked: dict = dict(state.get("tracked") or {})  # image -> {job, digest}
+
+    def settle(self, outcome_of, now: float, base: float) -> None:
+        """Turn the finished tracked jobs into back-off entries (or clear them);
+        `outcome_of(job_id)` is a finished job's {region: None or error}, None while it runs."""
+        for image_id, t in list(self.tracked.items()):
+            result = outcome_of(t["job"])
+            if result is None:
+                continue
+            del self.tracked[image_id]
+            self._put(image_id, record_outcome(self.backoff.get(image_id, {}), result,
+                                               t["digest"], now, base))
+
+    def held(self, image_id: str, digest: str, now: float) -> set[str]:
+        """Regions to leave out for the image now; entries of an older source are dropped."""
+        self._put(image_id, current(self.backoff.get(image_id, {}), digest))
+        return held(self.backoff.get(image_id, {}), digest, now)
+
+    def track(self, image_id: str, job_id: str, digest: str) -> None:
+        self.tracked[image_id] = {"job": job_id, "digest": digest}
+
+    def keep_only(self, image_ids) -> None:
+        """Forget the images no longer decided by this row (gone, or with a row of their own)."""
+        keep = set(image_ids)
+        self.backoff = {i: e for i, e in self.backoff.items() if i in keep}
+        self.tracked = {i: t for i, t in self.tracked.items() if i in keep}
+
+    def dump(self) -> dict:
+        return {"backoff": self.backoff, "tracked": self.tracked}
+
+    def _put(self, image_id: str, entries: dict) -> None:
+        if entries:
+            self.backoff[image_id] = entries
+        else:
+            self.backoff.pop(image_id, None)

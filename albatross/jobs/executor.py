@@ -1,21 +1,27 @@
 """Runs one leased task through its reconciler (a job's task) or its controller (a work item
 of the queue) and records the outcome. Shared by the embedded worker and the Celery worker,
 so both behave identically."""
+import contextlib
+import dataclasses
 import logging
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
-from albatross.db.engine import session_scope
-from albatross.db.models import Job, ResourceMapping, Task
+from albatross import backoff
+from albatross.db import job_states as states
+from albatross.db import locks
+from albatross.db.events import EventStore, lost_event
+from albatross.db.jobs import Claim, JobStore
+from albatross.db.mappings import MappingStore
+from albatross.db.models import Job, Task
 from albatross.db.trusts import TrustStore
 from albatross.db.work_queue import WorkQueue
-from albatross.jobs import backoff, states, submit, trusts
-from albatross.reconcilers.errors import authority_refused, classify
-from albatross.jobs.store import Claim, JobStore
+from albatross.jobs import submit, trusts
+from albatross.jobs.records import Records
+from albatross.reconcilers.base import (ControllerContext, Outcome, RegionsFailed, TaskContext,
+                                        Unsupported)
+from albatross.reconcilers.errors import classify
 from albatross.reconcilers.registry import CONTROLLERS, RECONCILERS
-from albatross.reconcilers.base import ControllerContext, Outcome, TaskContext, Unsupported
 from albatross.regions.delegation import Authority, DelegationLost
+from albatross.regions.errors import authority_refused
 from albatross.regions.registry import RegionRegistry
 
 LOG = logging.getLogger(__name__)
@@ -46,11 +52,6 @@ class TaskExecutor:
         self.controllers = CONTROLLERS if controllers is None else controllers
         self.queue = WorkQueue(store.db_url)
 
-    def _load(self, task_id: str) -> tuple[Task, Job | None]:
-        with session_scope(self.store.db_url) as s:
-            task = s.get(Task, task_id)
-            return task, s.get(Job, task.job_id) if task.job_id else None
-
     def _regions(self, job: Job, reconciler):
         """What a task's region calls carry: the job's trust when it writes for a user (a job
         without one stops: never the service account instead), else the service account."""
@@ -70,10 +71,27 @@ class TaskExecutor:
                            task.source_region, task.target_region, task.force,
                            task.payload or {}, job.project_id, job.user_id, task.id,
                            self.store.db_url, self.options,
-                           report=lambda result: self.store.progress(claim, result))
+                           report=lambda result: self.store.progress(claim, result),
+                           records=Records(self.store.db_url, task_id=task.id,
+                                           project_id=job.project_id,
+                                           source_region=task.source_region,
+                                           target_region=task.target_region))
+
+    def _holding(self, stack: contextlib.ExitStack, reconciler, ctx: TaskContext):
+        """The context with the lease of the lock the reconciler declared, held until
+        `stack` closes; Busy: another task holds it (RegionsFailed: a retry looks again)."""
+        lock = reconciler.lock(ctx)
+        if lock is None:
+            return ctx
+        try:
+            lease = stack.enter_context(locks.held(self.store.db_url, lock.name, ctx.task_id,
+                                                   lock.ttl, wait=lock.wait, poll=0.2))
+        except locks.Busy:
+            raise RegionsFailed(f"{ctx.target_region}: {lock.busy}") from None
+        return dataclasses.replace(ctx, lease=lease)
 
     def run(self, claim: Claim) -> str:
-        task, job = self._load(claim.task_id)
+        task, job = self.store.load_task(claim.task_id)
         if job is None:
             return self._run_controller(claim, task)
         reconciler = RECONCILERS.get(task.resource_type)
@@ -82,7 +100,9 @@ class TaskExecutor:
         try:
             if reconciler is None:
                 raise Unsupported(f"no reconciler for {task.resource_type!r}")
-            outcome = reconciler.reconcile(self._context(claim, task, job, reconciler))
+            with contextlib.ExitStack() as stack:
+                outcome = reconciler.reconcile(self._holding(
+                    stack, reconciler, self._context(claim, task, job, reconciler)))
         except Exception as exc:
             return self._settle(claim, task, job, reconciler, exc)
         return self._settle(claim, task, job, reconciler, outcome)
@@ -95,12 +115,20 @@ class TaskExecutor:
             if self.leases is not None:
                 self.leases.hold(c)
         try:
-            runs = [(claim, task)] + [(c, self._load(c.task_id)[0]) for c in siblings]
-            try:
-                results = reconciler.reconcile_batch(
-                    [self._context(c, t, job, reconciler) for c, t in runs])
-            except Exception as exc:  # the whole batch failed (e.g. the source is down)
-                results = {t.id: exc for _c, t in runs}
+            runs = [(claim, task)] + [(c, self.store.load_task(c.task_id)[0]) for c in siblings]
+            results: dict = {}
+            with contextlib.ExitStack() as stack:
+                held = []
+                for c, t in runs:
+                    try:
+                        held.append(self._holding(stack, reconciler,
+                                                  self._context(c, t, job, reconciler)))
+                    except RegionsFailed as exc:   # that task's lock is another's
+                        results[t.id] = exc
+                try:
+                    results.update(reconciler.reconcile_batch(held) if held else {})
+                except Exception as exc:  # the whole batch failed (e.g. the source is down)
+                    results.update({ctx.task_id: exc for ctx in held})
             states_ = [self._settle(c, t, job, reconciler, results[t.id]) for c, t in runs]
         finally:
             for c in siblings:
@@ -166,12 +194,10 @@ class TaskExecutor:
             return
         if job.trust_id:
             trusts.discard(self.registry, job.trust_id)
-        with session_scope(self.store.db_url) as s:
-            s.add(trusts.lost_event(
-                project_id=job.project_id, user_id=job.user_id, resource_id=job.id,
-                request_id=job.request_id, summary=f"job {job.id} ({job.kind}) stopped: "
-                                                   f"{message}",
-                payload={"job_id": job.id, "kind": job.kind, "stopped": stopped}))
+        EventStore(self.store.db_url).insert(lost_event(
+            project_id=job.project_id, user_id=job.user_id, resource_id=job.id,
+            request_id=job.request_id, summary=f"job {job.id} ({job.kind}) stopped: {message}",
+            payload={"job_id": job.id, "kind": job.kind, "stopped": stopped}))
 
     def _record(self, claim: Claim, task: Task, job: Job, reconciler,
                 result: Outcome | Exception) -> str:
@@ -202,27 +228,9 @@ class TaskExecutor:
         return states.SUCCESS
 
     def _record_mapping(self, task: Task, job: Job, outcome: Outcome) -> None:
-        """Upsert source -> target; remember whether Albatross created the target object."""
-        try:
-            self._upsert_mapping(task, job, outcome)
-        except IntegrityError:  # a concurrent task inserted the same row first
-            self._upsert_mapping(task, job, outcome)
-
-    def _upsert_mapping(self, task: Task, job: Job, outcome: Outcome) -> None:
-        key = dict(resource_type=task.resource_type, owner=job.user_id,
-                   source_region=task.source_region, source_key=task.resource,
-                   target_region=task.target_region)
-        created = outcome.written if outcome.created is None else outcome.created
-        with session_scope(self.store.db_url) as s:
-            row = s.scalars(select(ResourceMapping).filter_by(**key)
-                            .with_for_update()).first()
-            if row is None:
-                s.add(ResourceMapping(**key, project_id=job.project_id,
-                                      target_id=outcome.target_id or task.resource,
-                                      fingerprint=outcome.fingerprint,
-                                      created_by_albatross=created, task_id=task.id))
-            else:
-                row.target_id = outcome.target_id or row.target_id
-                row.fingerprint = outcome.fingerprint
-                row.created_by_albatross = row.created_by_albatross or created
-                row.task_id = task.id
+        """Source -> target, and whether Albatross created the target object."""
+        MappingStore(self.store.db_url, task.resource_type, job.user_id, job.project_id,
+                     task.source_region, task.target_region).record(
+            task.resource, outcome.target_id, fingerprint=outcome.fingerprint,
+            created=outcome.written if outcome.created is None else outcome.created,
+            task_id=task.id)

@@ -1,6 +1,6 @@
 """Making a job: its rows in one transaction, then the hint to the workers. The one place
 the sequence is written for work the service starts on its own (controllers)."""
-from albatross.jobs.store import JobStore, TaskSpec
+from albatross.db.jobs import JobStore, TaskSpec
 
 
 def submit(store: JobStore, dispatch, *, kind: str, project_id: str, user_id: str,

@@ -1,10 +1,8 @@
 """Trusts end with their owner: a finished job's own trust, a deleted policy's, etc."""
 import logging
 
-from albatross.db.events import Event
-from albatross.db.models import utcnow
 from albatross.db.trusts import TrustStore
-from albatross.jobs.store import JobStore
+from albatross.db.jobs import JobStore
 
 LOG = logging.getLogger(__name__)
 
@@ -52,11 +50,3 @@ def discard(registry, trust_id: str, what: str = "that stopped working") -> bool
         return False
     return True
 
-
-def lost_event(*, project_id: str, user_id: str, resource_id: str, summary: str,
-               payload: dict, request_id: str | None = None) -> Event:
-    """The audit event of work that stopped because its user's authority is gone."""
-    return Event(time=utcnow(), region="albatross", service="albatross", source="audit",
-                 event_type="albatross.delegation.lost", project_id=project_id,
-                 user_id=user_id, resource_id=resource_id, request_id=request_id,
-                 summary=summary, payload=payload)

@@ -7,7 +7,7 @@ import threading
 import uuid
 
 from albatross.jobs.executor import TaskExecutor
-from albatross.jobs.store import Claim, JobStore
+from albatross.db.jobs import Claim, JobStore
 
 LOG = logging.getLogger(__name__)
 

@@ -75,8 +75,13 @@ def targets(global_limit: int, regions: list[RegionQuota], policy: str = STRICT,
     if per_object:  # a cap on one object (e.g. metadata items): same value everywhere
         return {r.region: global_limit for r in reachable}
     room = headroom(global_limit, regions, policy)
-    if room <= 0 or room == -INF:
-        return {r.region: r.usage for r in reachable}  # nobody may grow
+    if room == 0:
+        return {r.region: r.usage for r in reachable}  # exactly at G: nobody may grow
+    if room < 0:
+        # over G: nobody may grow, and nobody is raised either: a region over its own limit
+        # keeps it (its usage may count what does not run, as Nova counts the instances its
+        # recheck put in ERROR, and a raise would let real ones take their place)
+        return {r.region: int(min(r.usage, as_number(r.limit))) for r in reachable}
     if policy == OPTIMISTIC:
         return {r.region: r.usage + int(room) for r in reachable}
     mean = sum(r.usage for r in reachable) / len(reachable) if reachable else 0

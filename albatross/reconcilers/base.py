@@ -53,6 +53,22 @@ class TaskContext:
     db_url: str = ""
     options: dict = field(default_factory=dict)
     report: Callable[[dict], None] | None = None  # a running task's progress
+    # what the executor provides: where the reconciler records mappings, drift and
+    # unreachable regions (jobs/records.py), and the lease of the Lock it declared, held
+    records: Any = None
+    lease: Any = None
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A lock a reconciler declares (Reconciler.lock) and the executor holds, renewed, for
+    one task's whole run: two tasks that would write the same objects never run at once. Its
+    owner is the task id, so the task's own re-run (a retry, a takeover) takes it back at
+    once. Busy after `wait` seconds: the task says `busy` and is retried."""
+    name: str
+    ttl: float
+    busy: str
+    wait: float = 0.0
 
 
 PLAN_ACTIONS = ("none", "create", "update", "replace", "fill", "recreate", "rebalance",
@@ -95,6 +111,10 @@ class Reconciler(abc.ABC):
 
     @abc.abstractmethod
     def reconcile(self, ctx: TaskContext) -> Outcome: ...
+
+    def lock(self, ctx: TaskContext) -> Lock | None:
+        """The lock this task's run needs (ctx.lease holds it then), if any."""
+        return None
 
     def reconcile_batch(self, ctxs: list[TaskContext]) -> dict[str, Outcome | Exception]:
         """Several target regions of one resource at once (task id -> outcome or error)."""
@@ -147,7 +167,8 @@ class Controller(abc.ABC):
 
     @abc.abstractmethod
     def resync_interval(self, conf) -> float:
-        """How often `due` is asked (0: the controller is off)."""
+        """How often `due` is asked (0: never: the controller is off, or only events
+        queue its keys)."""
 
     def due(self, ctx: ControllerContext) -> list[str]:
         """The keys that need a run now; a singleton controller has the one key "all"."""

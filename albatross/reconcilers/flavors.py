@@ -5,8 +5,8 @@ lets only the description, the extra specs and the project access of a flavor ch
 other difference means deleting and recreating the flavor, which `force` allows."""
 from dataclasses import asdict, dataclass, field
 
-from openstack import exceptions as sdk_exc
 
+from albatross.regions import errors as region_errors
 from albatross.reconcilers.base import (Conflict, NotInSource, Outcome, Plan,
                                         PlannedReconciler, TaskContext)
 
@@ -62,7 +62,7 @@ def read_target_flavor(compute, flavor_id: str | None, name: str) -> FlavorState
     if flavor_id:
         try:
             return _state(compute, compute.get_flavor(flavor_id, get_extra_specs=True))
-        except sdk_exc.NotFoundException:
+        except region_errors.NotFound:
             pass
     flavor = next((f for f in compute.flavors() if f.name == name), None)
     return None if flavor is None else _state(compute, flavor)
@@ -136,12 +136,12 @@ def _write_changes(compute, src: FlavorState, details: dict) -> None:
     for project in details.get("access_added", ()):
         try:
             compute.flavor_add_tenant_access(src.id, project)
-        except sdk_exc.ConflictException:
+        except region_errors.Conflict:
             pass
     for project in details.get("access_removed", ()):
         try:
             compute.flavor_remove_tenant_access(src.id, project)
-        except sdk_exc.NotFoundException:
+        except region_errors.NotFound:
             pass
 
 
@@ -174,7 +174,7 @@ class FlavorReconciler(PlannedReconciler):
         if plan.action in ("create", "replace"):
             try:
                 _create(compute, src)
-            except sdk_exc.ConflictException:
+            except region_errors.Conflict:
                 # created meanwhile (a crashed earlier attempt, a concurrent run): look again
                 again = self.diff(src, self.read_target(ctx), ctx.force)
                 if again.action not in ("none", "update"):

@@ -4,12 +4,9 @@ it hid are shown again, fields it changed are put back, the copies it made are d
 that appeared since and that the rollout did not make are left alone (they are someone's
 work). Level-triggered like every reconciler: a re-run compares again and writes only what
 still differs, so a rollback is safe to repeat."""
-from albatross.db import locks
-from albatross.db.mappings import MappingStore
 from albatross.images import meta
 from albatross.images.meta import ImageState
-from albatross.reconcilers.base import (Outcome, Plan, PlannedReconciler, RegionsFailed,
-                                        TaskContext)
+from albatross.reconcilers.base import Lock, Outcome, Plan, PlannedReconciler, TaskContext
 from albatross.reconcilers.images import LOCK_TTL, lock_name
 from albatross.regions import images as glance
 
@@ -20,8 +17,8 @@ def owned_images(conn, owner: str) -> list[ImageState]:
     """Every image of `owner` in a region; Glance lists hidden images only when asked."""
     found = {}
     for query in ({}, {"is_hidden": True}):
-        for img in conn.image.images(owner=owner, **query):
-            found[img.id] = meta.state_from_raw(glance.raw_image(img))
+        for raw in glance.list_raw(conn, owner=owner, **query):
+            found[raw["id"]] = meta.state_from_raw(raw)
     return list(found.values())
 
 
@@ -86,19 +83,12 @@ class ImageRollbackReconciler(PlannedReconciler):
 
     def _forget(self, ctx: TaskContext, deleted: set[str]) -> None:
         """Drop the mappings to deleted copies, so a later sync does not look for them."""
-        mappings = MappingStore(ctx.db_url, "image", ctx.payload["owner"], ctx.project_id,
-                                ctx.source_region, ctx.target_region)
+        mappings = ctx.records.mappings("image", ctx.payload["owner"])
         for source_key, row in mappings.load().items():
             if row.target_id in deleted:
                 mappings.remove(source_key)
 
-    def reconcile(self, ctx: TaskContext) -> Outcome:
-        """Under the image copy's own lease (renewed while it runs): never while a copy of
-        the image runs there."""
-        try:
-            with locks.held(ctx.db_url, lock_name(ctx.resource, ctx.target_region),
-                            ctx.task_id, LOCK_TTL):
-                return super().reconcile(ctx)
-        except locks.Busy:
-            raise RegionsFailed(f"{ctx.target_region}: a copy of this image is in progress "
-                                "there; will look again")
+    def lock(self, ctx: TaskContext) -> Lock:
+        """The image copy's own lock: never while a copy of the image runs there."""
+        return Lock(lock_name(ctx.resource, ctx.target_region), LOCK_TTL,
+                    "a copy of this image is in progress there; will look again")

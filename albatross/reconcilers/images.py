@@ -6,22 +6,19 @@ missing one is created under the source's id when that id is free (else a new id
 in the mapping table and in the copy's `albatross_source_id` property), filled, then verified
 against the source's hash. A copy that fails or does not verify is deleted: no half image is
 ever left, and none is ever ACTIVE with the wrong bytes."""
-import contextlib
 import logging
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from openstack import exceptions as sdk_exc
-
-from albatross.db import locks
-from albatross.db.mappings import MappingStore
 from albatross.images import meta
 from albatross.images.meta import ImageState
 from albatross.images.stream import FanOut, StreamAborted
-from albatross.reconcilers.base import (Conflict, Outcome, Plan, Reconciler, RegionsFailed,
-                                        TaskContext, check_lease)
+from albatross.reconcilers.base import (Conflict, Lock, Outcome, Plan, Reconciler,
+                                        RegionsFailed, TaskContext, check_lease)
+from albatross.regions import errors as region_errors
 from albatross.regions import images as glance
 
 LOG = logging.getLogger(__name__)
@@ -43,7 +40,7 @@ class CopyFailed(RegionsFailed):
 class Target:
     ctx: TaskContext
     plan: Plan
-    lease: locks.Lease
+    lease: Any        # the copy's held lock (db.locks.Lease): its `lost` stops the upload
     image_id: str | None = None   # the copy's id once its record exists
     created: bool = False
 
@@ -54,9 +51,8 @@ def lock_name(image_id: str, region: str) -> str:
     return f"{RESOURCE}:{image_id}:{region}"
 
 
-def _mappings(ctx: TaskContext, source: ImageState) -> MappingStore:
-    return MappingStore(ctx.db_url, RESOURCE, source.owner or ctx.project_id, ctx.project_id,
-                        ctx.source_region, ctx.target_region)
+def _mappings(ctx: TaskContext, source: ImageState):
+    return ctx.records.mappings(RESOURCE, source.owner or ctx.project_id)
 
 
 def diff_image(source: ImageState, current: ImageState | None, desired: dict, force: bool,
@@ -122,29 +118,16 @@ class ImageReconciler(Reconciler):
             raise result
         return result
 
+    def lock(self, ctx: TaskContext) -> Lock:
+        """One copy per (image, region) at a time, across jobs (renewed while the copy runs),
+        so that two jobs never race to create two copies."""
+        return Lock(lock_name(ctx.resource, ctx.target_region), LOCK_TTL,
+                    "another copy of this image is in progress there; will look again",
+                    wait=LOCK_WAIT)
+
     # ---- the batch --------------------------------------------------------------------
     def reconcile_batch(self, ctxs: list[TaskContext]) -> dict[str, Outcome | Exception]:
-        """One copy per (image, region) at a time, across jobs (a DB lease, renewed while the
-        copy runs), so that two jobs never race to create two copies. The lease's owner is the
-        task id: the task's own re-run (a retry, a takeover) takes it back at once."""
-        results: dict[str, Outcome | Exception] = {}
-        leases: dict[str, locks.Lease] = {}
-        with contextlib.ExitStack() as stack:
-            for ctx in ctxs:
-                try:
-                    leases[ctx.task_id] = stack.enter_context(locks.held(
-                        ctx.db_url, lock_name(ctx.resource, ctx.target_region), ctx.task_id,
-                        LOCK_TTL, wait=LOCK_WAIT, poll=0.2))
-                except locks.Busy:
-                    results[ctx.task_id] = RegionsFailed(
-                        f"{ctx.target_region}: another copy of this image is in progress "
-                        "there; will look again")
-            results.update(self._reconcile_held(
-                [ctx for ctx in ctxs if ctx.task_id in leases], leases))
-            return results
-
-    def _reconcile_held(self, ctxs: list[TaskContext],
-                        leases: dict[str, locks.Lease]) -> dict[str, Outcome | Exception]:
+        """The job's copies of one image, each context holding its copy's lock."""
         results: dict[str, Outcome | Exception] = {}
         copies: list[Target] = []
         for ctx in ctxs:
@@ -158,10 +141,10 @@ class ImageReconciler(Reconciler):
                 if plan.action == "conflict":
                     raise Conflict(plan.reason)
                 if plan.action in ("none", "update"):
-                    check_lease(leases[ctx.task_id], ctx.target_region)
+                    check_lease(ctx.lease, ctx.target_region)
                     results[ctx.task_id] = self._metadata_only(ctx, plan)
                 else:
-                    copies.append(Target(ctx, plan, leases[ctx.task_id]))
+                    copies.append(Target(ctx, plan, ctx.lease))
             except Exception as exc:
                 results[ctx.task_id] = exc
         if copies:
@@ -176,9 +159,7 @@ class ImageReconciler(Reconciler):
             ref = source.fields.get(key)
             if not ref:
                 continue
-            row = MappingStore(ctx.db_url, RESOURCE, source.owner or ctx.project_id,
-                               ctx.project_id, ctx.source_region,
-                               ctx.target_region).load().get(ref)
+            row = _mappings(ctx, source).load().get(ref)
             target_id = row.target_id if row else ref
             found = glance.read_image(conn, target_id)
             if found is None or found.status != "active":
@@ -220,7 +201,7 @@ class ImageReconciler(Reconciler):
         try:
             t.image_id = glance.create_record(conn, fields, image_id=wanted_id,
                                               owner=source.owner)
-        except sdk_exc.ConflictException:
+        except region_errors.Conflict:
             if wanted_id is None:
                 raise
             # Glance never reuses an id, not even a deleted one's: take a new one
@@ -319,16 +300,15 @@ class ImageReconciler(Reconciler):
             return []
         conn = ctx.registry.connection(ctx.target_region)
         hidden = []
-        for img in conn.image.images(owner=source.owner, name=source.name):
-            raw = glance.raw_image(img)
-            if img.id != copy_id and raw.get(meta.SOURCE_MARK) and \
+        for raw in glance.list_raw(conn, owner=source.owner, name=source.name):
+            if raw["id"] != copy_id and raw.get(meta.SOURCE_MARK) and \
                     raw.get(meta.SOURCE_MARK) != source.id and not raw.get("os_hidden"):
-                glance.set_hidden(conn, img.id, True)
-                hidden.append(img.id)
+                glance.set_hidden(conn, raw["id"], True)
+                hidden.append(raw["id"])
         return hidden
 
 
-def _while_held(lease: locks.Lease, chunks: Iterator[bytes]) -> Iterator[bytes]:
+def _while_held(lease, chunks: Iterator[bytes]) -> Iterator[bytes]:
     """An upload body that aborts the upload (the copy never completes) once the lease is
     lost: another worker may be writing this image there now."""
     for chunk in chunks:

@@ -3,17 +3,16 @@ under a kept name is replaced (the policy says the source is the truth), and cop
 source was deleted go only if the policy propagates deletes and Albatross created them."""
 from dataclasses import dataclass
 
-from albatross.db.mappings import MappingStore
-from albatross.db.policies import record_drift
 from albatross.reconcilers.base import Outcome, Plan, Reconciler, TaskContext
 from albatross.reconcilers.keypairs import KeypairState
+from albatross.regions import keypairs as nova_keypairs
 
 
 def snapshot_keypairs(conn, user_id: str) -> dict[str, dict]:
     """Every keypair of the user in one region (one call: the list carries the keys)."""
     return {kp.name: {"public_key": kp.public_key, "type": kp.type or "ssh",
                       "fingerprint": kp.fingerprint}
-            for kp in conn.compute.keypairs(user_id=user_id)}
+            for kp in nova_keypairs.list_keypairs(conn, user_id)}
 
 
 def _state(name: str, d: dict) -> KeypairState:
@@ -66,9 +65,8 @@ class KeypairSetReconciler(Reconciler):
     resource_type = "keypair_set"
     tracks_mappings = False
 
-    def _mappings(self, ctx: TaskContext) -> MappingStore:
-        return MappingStore(ctx.db_url, "keypair", ctx.user_id, ctx.project_id,
-                            ctx.source_region, ctx.target_region)
+    def _mappings(self, ctx: TaskContext):
+        return ctx.records.mappings("keypair", ctx.user_id)
 
     def read_source(self, ctx: TaskContext) -> dict[str, dict]:
         return ctx.payload["keypairs"]
@@ -94,10 +92,8 @@ class KeypairSetReconciler(Reconciler):
         outcome = self.apply(plan, ctx) if repair else Outcome("none", False)
         outcome.details["drift"] = plan.details["plan"].drift
         if ctx.payload.get("policy_id"):
-            record_drift(ctx.db_url, project_id=ctx.project_id,
-                         policy_id=ctx.payload["policy_id"], task_id=ctx.task_id,
-                         region=ctx.target_region, resource_type="keypair",
-                         items=plan.details["plan"].drift, repaired=repair)
+            ctx.records.drift(policy_id=ctx.payload["policy_id"], resource_type="keypair",
+                              items=plan.details["plan"].drift, repaired=repair)
         return outcome
 
     def apply(self, plan: Plan, ctx: TaskContext) -> Outcome:

@@ -5,10 +5,10 @@ the owner with `user_id` (compute microversion 2.10), so it never stores or forw
 token and a job can run long after the request's token expired."""
 from dataclasses import dataclass
 
-from openstack import exceptions as sdk_exc
-
 from albatross.reconcilers.base import (NotInSource, Outcome, Plan, PlannedReconciler,
                                         TaskContext)
+from albatross.regions import errors as region_errors
+from albatross.regions import keypairs as nova_keypairs
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,8 @@ def snapshot(kp) -> dict:
 
 
 def read_keypair(conn, name: str, user_id: str) -> KeypairState | None:
-    try:
-        kp = conn.compute.get_keypair(name, user_id=user_id)
-    except sdk_exc.NotFoundException:
+    kp = nova_keypairs.get_keypair(conn, name, user_id)
+    if kp is None:
         return None
     return KeypairState(kp.name, kp.public_key, kp.type or "ssh", kp.fingerprint)
 
@@ -82,7 +81,7 @@ class KeypairReconciler(PlannedReconciler):
         try:
             kp = compute.create_keypair(name=src.name, public_key=src.public_key,
                                         type=src.type, user_id=ctx.user_id)
-        except sdk_exc.ConflictException:
+        except region_errors.Conflict:
             # created meanwhile (a crashed earlier attempt, a concurrent run): look again
             current = self.read_target(ctx)
             again = self.diff(src, current, ctx.force)

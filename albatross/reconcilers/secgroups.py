@@ -4,19 +4,14 @@ address groups its rules point at) in line with the source snapshot taken at req
 Phase 1 creates what is missing (address groups, then empty groups), recording each mapping
 the moment the object exists; phase 2 re-reads the region and fixes fields, tags and rules with
 every remote reference resolved, so cycles (a group allowing itself, two groups allowing each
-other) need no ordering. One writer per (project, region) at a time, through a DB lease."""
+other) need no ordering. One writer per (project, region) at a time: the lock it declares, held by the executor."""
 from dataclasses import dataclass
 
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
-
-from albatross.db import locks
-from albatross.db.mappings import MappingStore
-from albatross.db.policies import record_drift, record_unreachable
-from albatross.regions.errors import reason
-from albatross.reconcilers.base import (Outcome, Plan, Reconciler, RegionsFailed, TaskContext,
-                                        check_lease)
+from albatross.reconcilers.base import (Lock, Outcome, Plan, Reconciler, RegionsFailed,
+                                        TaskContext, check_lease)
+from albatross.regions import errors as region_errors
 from albatross.regions import secgroups as neutron
+from albatross.regions.errors import reason
 from albatross.secgroups.model import Snapshot
 from albatross.secgroups.plan import NEW, Mapped, Mappings, RegionPlan, plan_region
 
@@ -31,11 +26,9 @@ class TargetState:
     deleted_in_source: dict[str, Mapped]
 
 
-def _stores(ctx: TaskContext) -> tuple[MappingStore, MappingStore]:
-    def store(kind):
-        return MappingStore(ctx.db_url, kind, ctx.project_id, ctx.project_id,
-                            ctx.source_region, ctx.target_region)
-    return store(GROUP), store(ADDRESS_GROUP)
+def _stores(ctx: TaskContext):
+    return (ctx.records.mappings(GROUP, ctx.project_id),
+            ctx.records.mappings(ADDRESS_GROUP, ctx.project_id))
 
 
 def _mapped(row) -> Mapped:
@@ -76,29 +69,24 @@ class SecurityGroupReconciler(Reconciler):
         return Plan("update" if rp.writes else "none", f"{rp.writes} change(s)", source,
                     target, {"region_plan": rp})
 
-    def reconcile(self, ctx: TaskContext) -> Outcome:
-        # owner: the task id, so that the task's own re-run (a retry, or the task taken over
-        # from a crashed worker) takes the lease back at once
-        lock = f"{GROUP}:{ctx.project_id}:{ctx.target_region}"
-        try:
-            with locks.held(ctx.db_url, lock, ctx.task_id, LOCK_TTL, wait=LOCK_WAIT) as lease:
-                try:
-                    return self._reconcile(ctx, lease)
-                except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.RequestTimeout,
-                        sdk_exc.SDKException) as exc:
-                    status = getattr(exc, "status_code", None)
-                    if ctx.payload.get("policy_id") and (status is None or status >= 500):
-                        record_unreachable(ctx.db_url, project_id=ctx.project_id,
-                                           policy_id=ctx.payload["policy_id"],
-                                           task_id=ctx.task_id, region=ctx.target_region,
-                                           resource_type=GROUP,
-                                           message=reason(exc))
-                    raise
-        except locks.Busy:
-            raise RegionsFailed(f"{ctx.target_region}: another sync of this project's "
-                                "security groups is running there; will retry") from None
+    def lock(self, ctx: TaskContext) -> Lock:
+        """One sync of a project's groups per target region at a time: they reference each
+        other, so two writers would race on the same rules and mappings."""
+        return Lock(f"{GROUP}:{ctx.project_id}:{ctx.target_region}", LOCK_TTL,
+                    "another sync of this project's security groups is running there; "
+                    "will retry", wait=LOCK_WAIT)
 
-    def _reconcile(self, ctx: TaskContext, lease: locks.Lease) -> Outcome:
+    def reconcile(self, ctx: TaskContext) -> Outcome:
+        try:
+            return self._reconcile(ctx, ctx.lease)
+        except (*region_errors.UNREACHABLE, region_errors.SDKError) as exc:
+            status = getattr(exc, "status_code", None)
+            if ctx.payload.get("policy_id") and (status is None or status >= 500):
+                ctx.records.unreachable(policy_id=ctx.payload["policy_id"],
+                                        resource_type=GROUP, message=reason(exc))
+            raise
+
+    def _reconcile(self, ctx: TaskContext, lease) -> Outcome:
         source = self.read_source(ctx)
         deletes = bool(ctx.payload.get("propagate_deletes"))
         plan = self.diff(source, self.read_target(ctx), ctx.force, deletes)
@@ -116,10 +104,8 @@ class SecurityGroupReconciler(Reconciler):
         if ctx.payload.get("policy_id"):
             check_lease(lease, ctx.target_region)
             _adopt_into_policy(ctx, source)
-            record_drift(ctx.db_url, project_id=ctx.project_id,
-                         policy_id=ctx.payload["policy_id"], task_id=ctx.task_id,
-                         region=ctx.target_region, resource_type=GROUP,
-                         items=stats["drift"], repaired=repair)
+            ctx.records.drift(policy_id=ctx.payload["policy_id"], resource_type=GROUP,
+                              items=stats["drift"], repaired=repair)
         unresolved = [d for d in first.drift if not d.repairable and d.kind != "extra"
                       and d.kind != "deleted"]
         if repair and unresolved:

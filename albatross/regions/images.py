@@ -15,6 +15,20 @@ def raw_image(img) -> dict:
     return {**props, **attrs}
 
 
+def list_raw(conn, **filters) -> list[dict]:
+    """Glance's flat image dicts for a listing (every page)."""
+    return [raw_image(img) for img in conn.image.images(**filters)]
+
+
+def member_status(conn, image_id: str, project_id: str) -> str | None:
+    """The project's membership of a shared image (accepted, pending, rejected), None if it
+    is no member."""
+    try:
+        return conn.image.get_member(project_id, image_id).status
+    except sdk_exc.NotFoundException:
+        return None
+
+
 def read_image(conn, image_id: str) -> ImageState | None:
     try:
         return state_from_raw(raw_image(conn.image.get_image(image_id)))

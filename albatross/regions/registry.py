@@ -19,7 +19,7 @@ import openstack
 import openstack.config
 from openstack import connection as sdk_connection
 
-from albatross.regions import request_ids
+from albatross import request_ids
 from albatross.regions.delegation import (ActingRegions, Authority, DelegationLost,
                                           UserSessions, user_connection)
 

@@ -8,8 +8,6 @@ import ipaddress
 import logging
 import time
 
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
 
 from albatross.addresses import allocator, conflicts
 from albatross.addresses.ip import parse_cidr
@@ -24,13 +22,11 @@ from albatross.services import delegation
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
+from albatross.regions import errors as region_errors
+from albatross.timestamps import iso
 
 LOG = logging.getLogger(__name__)
 KINDS = ("subnet", "port", "floating_ip", "router_gateway")
-
-
-def _iso(dt):
-    return dt.isoformat(timespec="seconds") + "Z" if dt else None
 
 
 def refresh(rt: Runtime, project_id: str, *, incremental: bool = False,
@@ -109,7 +105,7 @@ def rows(inventory: dict[str, list]) -> list[dict]:
         out.append({"kind": "subnet", "region": subnet.region, "network_id": subnet.network_id,
                     "object_id": subnet.subnet_id, "address": subnet.cidr,
                     "ip_version": subnet.ip_version, "mac": None, "device_owner": None,
-                    "device_id": None, "seen_at": _iso(seen), "name": subnet.name,
+                    "device_id": None, "seen_at": iso(seen), "name": subnet.name,
                     "network_name": subnet.network_name})
     for port, seen in inventory["port"]:
         for subnet_id, ip in port.fixed_ips or (("", None),):
@@ -117,14 +113,14 @@ def rows(inventory: dict[str, list]) -> list[dict]:
                         "network_id": port.network_id, "object_id": port.port_id,
                         "address": ip, "ip_version": 6 if ip and ":" in ip else 4,
                         "mac": port.mac, "device_owner": port.device_owner,
-                        "device_id": port.device_id, "seen_at": _iso(seen),
+                        "device_id": port.device_id, "seen_at": iso(seen),
                         "name": port.name, "network_name": port.network_name})
     for fip, seen in inventory["floating_ip"]:
         out.append({"kind": "floating_ip", "region": fip.region,
                     "network_id": fip.floating_network_id, "object_id": fip.fip_id,
                     "address": fip.floating_ip, "ip_version": 6 if ":" in fip.floating_ip
                     else 4, "mac": None, "device_owner": "floating_ip",
-                    "device_id": fip.port_id, "fixed_ip": fip.fixed_ip, "seen_at": _iso(seen),
+                    "device_id": fip.port_id, "fixed_ip": fip.fixed_ip, "seen_at": iso(seen),
                     "name": fip.description, "network_name": ""})
     for gw, seen in inventory["router_gateway"]:
         for ip in gw.ips:
@@ -132,7 +128,7 @@ def rows(inventory: dict[str, list]) -> list[dict]:
                         "object_id": gw.router_id, "address": ip,
                         "ip_version": 6 if ":" in ip else 4, "mac": None,
                         "device_owner": "router_gateway", "device_id": gw.router_id,
-                        "seen_at": _iso(seen), "name": gw.name, "network_name": ""})
+                        "seen_at": iso(seen), "name": gw.name, "network_name": ""})
     return sorted(out, key=lambda r: (r["region"], r["kind"], str(r["address"]),
                                       r["object_id"]))
 
@@ -256,9 +252,9 @@ def _own_network(network, region: str, network_id: str, project_id: str):
     (a shared, external or another project's network is refused, even when visible)."""
     try:
         net = network.get_network(network_id)
-    except sdk_exc.NotFoundException:
+    except region_errors.NotFound:
         net = None
-    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, sdk_exc.SDKException) as exc:
+    except (*region_errors.UNREACHABLE, region_errors.SDKError) as exc:
         raise UpstreamUnavailable(f"cannot read network {network_id} in {region}: "
                                   f"{type(exc).__name__}", field="region")
     if net is None:
@@ -320,7 +316,7 @@ def allocate(rt: Runtime, caller: Caller, project_id: str, *, region: str, netwo
     except Exception as exc:
         store.settle(reservation.id, error=reason(exc))
         status = getattr(exc, "status_code", None)
-        if isinstance(exc, sdk_exc.HttpException) and status and 400 <= status < 500:
+        if isinstance(exc, region_errors.HttpError) and status and 400 <= status < 500:
             raise BadRequest(f"{region} refused the subnet {cidr}: "
                              f"{reason(exc)}", field="network_id")
         raise UpstreamUnavailable(f"{region} could not create the subnet {cidr}: "

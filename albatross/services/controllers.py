@@ -5,7 +5,7 @@ live beside it; jobs/ and reconcilers/ never import this module."""
 from albatross.reconcilers.base import Controller, ControllerContext, Outcome
 from albatross.reconcilers.registry import CONTROLLERS
 from albatross.services import addresses, events, image_auto, images, logs, rollouts
-from albatross.services import sync_policies
+from albatross.services import quota_watch, sync_policies, work_items
 from albatross.services.runtime import Runtime
 
 
@@ -58,15 +58,18 @@ class Rollouts(_OnAuditChecks):
 
 
 class ImageAutoMode(_OnAuditChecks):
-    """One key per project with an auto image setting; a run is one poll of it."""
-    kind = "image_auto"
+    """One key per project with an auto image setting; a run is one poll of it (asked for
+    by the resync and by the project's Glance notifications)."""
+    kind = image_auto.CONTROLLER
 
     def due(self, ctx: ControllerContext) -> list[str]:
         return image_auto.auto_projects(self.rt)
 
     def reconcile(self, ctx: ControllerContext) -> Outcome:
-        started = image_auto.poll_project(self.rt, ctx.key)
-        return Outcome("started" if started else "none", False, details={"jobs": started})
+        poll = image_auto.poll_project(self.rt, ctx.key)
+        return Outcome("started" if poll.started else "none", False,
+                       details={"jobs": poll.started},
+                       requeue_after=image_auto.SETTLE_RECHECK if poll.settling else None)
 
 
 class AddressRefresh(_OfRuntime):
@@ -84,22 +87,40 @@ class AddressRefresh(_OfRuntime):
         return Outcome("refresh" if read else "none", False)
 
 
+class QuotaReactions(_OfRuntime):
+    """One key per (project, region) a counted resource's notification came from; queued by
+    the notification only (no resync), a run is one look at that region's usage."""
+    kind = quota_watch.CONTROLLER
+
+    def resync_interval(self, conf) -> float:
+        return 0.0
+
+    def reconcile(self, ctx: ControllerContext) -> Outcome:
+        job_id, later = quota_watch.react(self.rt, ctx.key)
+        return Outcome("started" if job_id else "none", False, details={"job_id": job_id},
+                       requeue_after=self.rt.conf.quota.react_min_interval if later else None)
+
+
 class RetentionPurge(_OfRuntime):
-    """One key: log lines older than [logs] retention_days and events older than [events]
-    retention_days go, every [logs] purge_interval."""
+    """One key: log lines older than [logs] retention_days, events older than [events]
+    retention_days and controller items idle for a day go, every [logs] purge_interval."""
     kind = "retention_purge"
 
     def resync_interval(self, conf) -> float:
         return conf.logs.purge_interval
 
     def reconcile(self, ctx: ControllerContext) -> Outcome:
-        removed = {"log_lines": logs.purge_expired(self.rt), "events": events.purge(self.rt)}
+        removed = {"log_lines": logs.purge_expired(self.rt), "events": events.purge(self.rt),
+                   "idle_items": work_items.purge_idle(self.rt)}
         return Outcome("purge", any(removed.values()), details=removed,
                        requeue_after=self.rt.conf.logs.purge_interval)
 
 
+_MINE = (SyncPolicyAudits, LeftoverCopies, Rollouts, ImageAutoMode, AddressRefresh,
+         QuotaReactions, RetentionPurge)
+KINDS = sorted([*CONTROLLERS, *(c.kind for c in _MINE)])
+
+
 def controllers(rt: Runtime) -> dict[str, Controller]:
     """kind -> controller: the reconcilers' own and the service layer's."""
-    mine = [SyncPolicyAudits(rt), LeftoverCopies(rt), Rollouts(rt), ImageAutoMode(rt),
-            AddressRefresh(rt), RetentionPurge(rt)]
-    return {**CONTROLLERS, **{c.kind: c for c in mine}}
+    return {**CONTROLLERS, **{c.kind: c(rt) for c in _MINE}}

@@ -2,8 +2,6 @@
 request, a Keystone trust (made now, with the caller's token) for work that outlives it."""
 import datetime
 
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
 
 from albatross.db.models import utcnow
 from albatross.db.trusts import TrustGrant, TrustStore
@@ -11,6 +9,7 @@ from albatross.exceptions import Forbidden, UpstreamUnavailable
 from albatross.jobs import trusts as job_trusts
 from albatross.regions.delegation import Authority, DelegationLost
 from albatross.services.caller import Caller
+from albatross.regions import errors as region_errors
 from albatross.services.runtime import Runtime
 
 MAX_SAME_SECOND = 20  # trusts of one user made in one second
@@ -33,13 +32,12 @@ def grant(rt: Runtime, caller: Caller, *, owned: bool = True,
     except DelegationLost:
         raise Forbidden("Keystone refused this request's token for delegation",
                         field="X-Auth-Token") from None
-    except sdk_exc.ForbiddenException:
+    except region_errors.Forbidden:
         raise Forbidden("Keystone refused to make a trust from this token: a token made from "
                         "a trust or an application credential cannot delegate; authenticate "
                         "as the user (password or a token of the user)",
                         field="X-Auth-Token") from None
-    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.RequestTimeout,
-            sdk_exc.SDKException) as exc:
+    except (*region_errors.UNREACHABLE, region_errors.SDKError) as exc:
         raise UpstreamUnavailable(f"Keystone could not make the trust this work needs "
                                   f"({type(exc).__name__}); nothing was started") from None
     return TrustGrant(trust_id, caller.user_id, caller.project_id, expires, owned)
@@ -52,7 +50,7 @@ def _create(rt: Runtime, caller: Caller, expires) -> str:
     for attempt in range(MAX_SAME_SECOND):
         try:
             return rt.registry.create_trust(caller.authority, caller.roles, expires)
-        except sdk_exc.ConflictException:
+        except region_errors.Conflict:
             if expires is None or attempt == MAX_SAME_SECOND - 1:
                 raise
             expires += datetime.timedelta(seconds=1)

@@ -11,12 +11,13 @@ from albatross.db.models import utcnow
 from albatross.exceptions import BadRequest
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
+from albatross.timestamps import iso
 
 FILTERS = ("region", "service", "source", "event_type", "request_id")
 
 
 def view(e: Event) -> dict:
-    return {"id": e.id, "time": e.time.isoformat(timespec="milliseconds") + "Z",
+    return {"id": e.id, "time": iso(e.time),
             "region": e.region, "service": e.service, "source": e.source,
             "event_type": e.event_type, "project_id": e.project_id, "user_id": e.user_id,
             "request_id": e.request_id, "resource_id": e.resource_id, "summary": e.summary,

@@ -3,14 +3,14 @@ extra specs and project access, then write one job with a task per flavor x targ
 Project ids are copied as they are: with one shared Keystone they are the same everywhere."""
 from dataclasses import dataclass
 
-from openstack import exceptions as sdk_exc
 
 from albatross.exceptions import BadRequest, NotFound
-from albatross.jobs.store import TaskSpec
+from albatross.db.jobs import TaskSpec
 from albatross.reconcilers.flavors import FlavorState, find_flavor, snapshot
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
+from albatross.regions import errors as region_errors
 from albatross.services.runtime import Runtime
 
 
@@ -27,7 +27,7 @@ def _check(ref: str, source: str, found) -> FlavorState:
     """The flavor, or the error that tells the caller which one and why."""
     if found is None:
         raise NotFound(f"flavor {ref!r} not found in region {source}", field="flavors")
-    if isinstance(found, sdk_exc.DuplicateResource):
+    if isinstance(found, region_errors.Duplicate):
         raise BadRequest(f"{ref!r} names more than one flavor in {source}; give its id",
                          field="flavors")
     if isinstance(found, Exception):

@@ -1,22 +1,21 @@
 """Auto mode: new and changed images of a project are copied to its targets without a request.
 
-The poller (every [sync] audit_check_interval) lists each auto project's images in the source
-region changed since the last look (Glance's `updated_at=gte:` filter), compares the auto ones
-with their copies and starts image sync jobs (origin "auto"); every
-[image_sync] full_scan_interval it looks at all of them, which also catches up copies whose
-job failed, except where a copy keeps failing: that (image, region) waits out a back-off
-(services/image_backoff.py, images/auto.py) until it succeeds or the source image changes.
-A Glance notification runs the same decision for one image at once. A lease per project keeps
-a poller on another server and the notification listener from deciding twice."""
-import contextlib
+Its controller (kind "image_auto", one key per project) polls: every [sync]
+audit_check_interval it lists the project's images in the source region changed since the
+last look (Glance's `updated_at=gte:` filter), compares the auto ones with their copies and
+starts image sync jobs (origin "auto"); every [image_sync] full_scan_interval it looks at all
+of them, which also catches up copies whose job failed, except where a copy keeps failing:
+that (image, region) waits out a back-off (images/auto.py FailedCopies) until it succeeds or
+the source image changes. A Glance notification asks for the project's run at once; the
+work queue runs one at a time per project, so nothing decides twice."""
+import calendar
 import hashlib
 import json
 import logging
 import time
-import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
-from albatross.db import locks
 from albatross.db.image_settings import ProjectSettings, SettingStore, as_setting
 from albatross.db.mappings import MappingStore
 from albatross.db.trusts import TrustGrant, TrustStore
@@ -24,29 +23,34 @@ from albatross.services import delegation
 from albatross.images import auto
 from albatross.images.meta import ImageState, state_from_raw
 from albatross.images.modes import AUTO, Effective, resolve
+from albatross.db import job_states as states
 from albatross.regions import images as glance
 from albatross.regions.delegation import DelegationLost
 from albatross.regions.errors import reason
-from albatross.services import image_backoff, image_modes
+from albatross.services import image_modes
 from albatross.services import images as image_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
 
 LOG = logging.getLogger(__name__)
-LOCK_TTL = 300.0
+CONTROLLER = "image_auto"   # the work queue's kind; keys are project ids
 ID_CHUNK = 50   # ids per `id=in:` filter: keeps the URL short
 RECENT_JOBS = 10
-EVENT_LOCK_WAIT = 10.0
-UPLOADS = ("image.upload", "image.activate")
+ERROR_CHARS = 300   # of a failed copy's error, kept in its back-off entry
+# Glance announces an upload before it saves the image's status: an image changed this
+# recently and not saved yet makes the run come back in SETTLE_RECHECK seconds (not at the
+# next poll); a longer upload ends with its own notification
 UPLOAD_SAVE_WAIT = 15.0
+SETTLE_RECHECK = 1.0
+NOT_SAVED = ("queued", "saving", "uploading", "importing")
 
 
 # ---- Glance reads --------------------------------------------------------------------------
 def _raws(conn, **filters) -> list[dict]:
     """Hidden images too: Glance leaves them out of a listing unless asked for them."""
-    return [glance.raw_image(img) for hidden in (False, True)
-            for img in conn.image.images(is_hidden=hidden, **filters)]
+    return [raw for hidden in (False, True)
+            for raw in glance.list_raw(conn, is_hidden=hidden, **filters)]
 
 
 def _by_ids(conn, ids) -> dict[str, dict]:
@@ -202,22 +206,6 @@ def _propagate_deletes(proj: _Project, only: set[str] | None = None) -> int:
     return deleted
 
 
-@contextlib.contextmanager
-def _project_lease(rt: Runtime, project_id: str, wait: float = 0.0):
-    """Yields whether the project's lease was had (within `wait` seconds)."""
-    name, owner = f"image-auto:{project_id}", str(uuid.uuid4())
-    deadline = time.monotonic() + wait
-    while not locks.acquire(rt.store.db_url, name, owner, LOCK_TTL):
-        if time.monotonic() >= deadline:
-            yield False
-            return
-        time.sleep(0.2)
-    try:
-        yield True
-    finally:
-        locks.release(rt.store.db_url, name, owner)
-
-
 # ---- the poller ----------------------------------------------------------------------------
 def _default_candidates(proj: _Project, marks: dict, full: bool):
     """The project default's listing: changed images (or all, on a full scan) plus the ones
@@ -238,13 +226,30 @@ def _default_candidates(proj: _Project, marks: dict, full: bool):
     return source, items, raws, since
 
 
-def _poll_project(rt: Runtime, project_id: str, full_scan_interval: float) -> list[str]:
+def _not_saved_yet(raw: dict, now: float) -> bool:
+    """Announced (or created) but not saved yet, and changed within UPLOAD_SAVE_WAIT."""
+    if raw.get("status") not in NOT_SAVED or not raw.get("updated_at"):
+        return False
+    try:
+        changed = calendar.timegm(time.strptime(raw["updated_at"], "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        return False
+    return abs(now - changed) < UPLOAD_SAVE_WAIT   # either way: the clocks may differ a bit
+
+
+@dataclass
+class Poll:
+    started: list[str]     # the jobs started
+    settling: bool         # an image Glance is still saving: look again in a moment
+
+
+def _poll_project(rt: Runtime, project_id: str, full_scan_interval: float) -> Poll:
     proj, store, now = _Project(rt, project_id), SettingStore(rt.store.db_url), time.time()
     by_source: dict[str, list] = defaultdict(list)
     default_row = proj.settings.default
     marks = dict((default_row.state or {}) if default_row is not None else {})
-    book = image_backoff.Book(marks)          # failed copies of the default's images
-    book.settle(rt, now, full_scan_interval)
+    book = auto.FailedCopies(marks)          # failed copies of the default's images
+    book.settle(lambda job: _outcome(rt, job), now, full_scan_interval)
     default_raws, since, digests, held = [], marks.get("since"), {}, {}
     default_auto = proj.default is not None and proj.default.mode == AUTO
     if default_auto and resolve(None, proj.default).complete:
@@ -262,13 +267,14 @@ def _poll_project(rt: Runtime, project_id: str, full_scan_interval: float) -> li
         setting = proj.effective(image_id)
         if setting.mode == AUTO and setting.complete:
             own[setting.source_region][image_id] = (row, setting)
-    books = {i: image_backoff.Book(rows[i][0].state) for rows in own.values() for i in rows}
+    books = {i: auto.FailedCopies(rows[i][0].state) for rows in own.values() for i in rows}
     for own_book in books.values():
-        own_book.settle(rt, now, full_scan_interval)
-    own_raws = {}
+        own_book.settle(lambda job: _outcome(rt, job), now, full_scan_interval)
+    own_raws, looked = {}, list(default_raws)
     for source, rows in own.items():
         for image_id, raw in _by_ids(rt.registry.connection(source), rows).items():
             row, setting = rows[image_id]
+            looked.append(raw)
             state, digests[image_id] = row.state or {}, _digest(raw)
             if state.get("seen") != digests[image_id] or \
                     now - state.get("checked_at", 0) >= full_scan_interval:
@@ -299,7 +305,7 @@ def _poll_project(rt: Runtime, project_id: str, full_scan_interval: float) -> li
                      last_error=None, **book.dump(),
                      recent_jobs=(started + marks.get("recent_jobs", []))[:RECENT_JOBS])
         store.set_state(default_row.id, marks)
-    return started
+    return Poll(started, any(_not_saved_yet(r, now) for r in looked))
 
 
 def _note_error(rt: Runtime, project_id: str, message: str) -> None:
@@ -313,55 +319,47 @@ def auto_projects(rt: Runtime) -> list[str]:
     return SettingStore(rt.store.db_url).auto_projects()
 
 
-def poll_project(rt: Runtime, project_id: str) -> list[str]:
-    """One poll of a project with an auto setting; returns the jobs started. A region down
-    is noted in the project's state and raised (the controller tries again later)."""
-    with _project_lease(rt, project_id) as mine:
-        if not mine:
-            return []  # a notification is being handled for it right now
-        try:
-            return _poll_project(rt, project_id, rt.conf.image_sync.full_scan_interval)
-        except Exception as exc:  # the marks stay, the next poll retries
-            _note_error(rt, project_id, reason(exc))
-            raise
+def poll_project(rt: Runtime, project_id: str) -> Poll:
+    """The controller's run for one project with an auto setting (the work queue runs one at
+    a time per project). A region down is noted in the project's state and raised (the item
+    backs off)."""
+    try:
+        return _poll_project(rt, project_id, rt.conf.image_sync.full_scan_interval)
+    except Exception as exc:  # the marks stay, the next poll retries
+        _note_error(rt, project_id, reason(exc))
+        raise
+
+
+def _outcome(rt: Runtime, job_id: str) -> dict | None:
+    """A finished job's result per target region (None: copied, else the error); None while it
+    runs, {} if the job is gone (purged)."""
+    found = rt.store.get_job(job_id)
+    if found is None:
+        return {}
+    tasks = found[1]
+    if any(t.status not in states.TERMINAL for t in tasks):
+        return None
+    out: dict = {}
+    for t in tasks:
+        if t.status == states.FAILED:
+            out[t.target_region] = (t.error or "failed")[:ERROR_CHARS]
+        else:
+            out.setdefault(t.target_region, None)
+    return out
 
 
 # ---- notifications -------------------------------------------------------------------------
-def handle_event(rt: Runtime, region: str, event_type: str, payload: dict) -> list[str]:
-    """A Glance notification from `region`: decide for that one image now. Returns the jobs
-    started. Whatever is missed here (lease busy, region hiccup) the poller catches up."""
+def handle_event(rt: Runtime, region: str, event_type: str, payload: dict) -> bool:
+    """A Glance notification from `region`: when it concerns an image auto mode copies from
+    there (or deletes the copies of), the project's run is asked for now. Returns whether it
+    was. What a notification misses, the next poll catches up."""
     image_id, owner = (payload or {}).get("id"), (payload or {}).get("owner")
     if not image_id or not owner:
-        return []
-    proj = _Project(rt, owner)
-    setting = proj.effective(image_id)
+        return False
+    setting = _Project(rt, owner).effective(image_id)
     if setting.mode != AUTO or setting.source_region != region or not setting.complete:
-        return []
-    deleted = event_type == "image.delete"
-    if deleted and not setting.propagate_deletes:
-        return []
-    raw = None if deleted else _settled(rt.registry.connection(region), image_id,
-                                        UPLOAD_SAVE_WAIT if event_type in UPLOADS else 0)
-    if raw is None and not deleted:
-        return []  # gone meanwhile: its delete notification follows
-    with _project_lease(rt, owner, wait=EVENT_LOCK_WAIT) as mine:
-        if not mine:
-            return []
-        if deleted:
-            _propagate_deletes(proj, only={image_id})
-            return []
-        row = proj.settings.images.get(image_id) or proj.settings.default
-        held = image_backoff.Book(row.state if row is not None else None).held(
-            image_id, _digest(raw), time.time())
-        return _act(proj, region, [(state_from_raw(raw), setting)], {image_id: held})[0]
-
-
-def _settled(conn, image_id: str, wait: float) -> dict | None:
-    """Glance announces an upload before it saves the image's new status: give it a moment
-    to read ACTIVE."""
-    deadline = time.monotonic() + wait
-    while True:
-        raw = _by_ids(conn, [image_id]).get(image_id)
-        if raw is None or raw.get("status") == "active" or time.monotonic() >= deadline:
-            return raw
-        time.sleep(0.5)
+        return False
+    if event_type == "image.delete" and not setting.propagate_deletes:
+        return False
+    rt.enqueue(CONTROLLER, owner)
+    return True

@@ -9,7 +9,7 @@ from albatross.db import locks
 from albatross.db.mappings import MappingStore
 from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
 from albatross.images import meta
-from albatross.jobs import states
+from albatross.db import job_states as states
 from albatross.regions import images as glance
 from albatross.services import image_modes
 from albatross.services import delegation

@@ -6,15 +6,10 @@ in every other region at once with the service's credentials, by id. A region th
 and its cells say `unreachable`; the rest of the answer still comes."""
 import dataclasses
 
-from sqlalchemy import select
-
-from albatross.db.engine import session_scope
 from albatross.db.image_settings import SettingStore, as_setting
 from albatross.db.mappings import MappingStore
-from albatross.db.models import Job, Task
 from albatross.images import modes
 from albatross.images.meta import ImageState, state_from_raw
-from albatross.jobs import states
 from albatross.regions import images as glance
 from albatross.services import delegation
 from albatross.services import images as image_service
@@ -30,11 +25,6 @@ ID_CHUNK = 50  # ids per `id=in:` filter: keeps the URL short
 # shared ones it is a member of (checked one by one)
 _LISTINGS = {"own": None, "public": {"visibility": "public"},
              "community": {"visibility": "community"}, "shared": {"visibility": "shared"}}
-
-
-def list_raw(conn, **filters) -> list[dict]:
-    """Glance's flat image dicts for a listing (every page)."""
-    return [glance.raw_image(img) for img in conn.image.images(**filters)]
 
 
 def default_source(rt: Runtime, project_id: str) -> str:
@@ -58,7 +48,7 @@ def _read_source(rt: Runtime, caller: Caller, source: str) -> list[ImageState]:
 
     def listing(kind):
         filters = _LISTINGS[kind] or {"owner": caller.project_id, "visibility": "all"}
-        return list_raw(conn, **filters)
+        return glance.list_raw(conn, **filters)
 
     images: dict[str, ImageState] = {}
     for kind, result in rt.registry.fan_out(listing, list(_LISTINGS)).items():
@@ -82,7 +72,7 @@ def _read_source_as(conn, source: str) -> list[ImageState]:
     images: dict[str, ImageState] = {}
     for filters in ({}, {"visibility": "community"}):
         try:
-            raws = list_raw(conn, **filters)
+            raws = glance.list_raw(conn, **filters)
         except Exception as exc:
             region_service.raise_read_failure(exc, source, "source",
                                               refused="the image listing", read="images")
@@ -98,7 +88,7 @@ def _by_ids(conn, ids) -> dict[str, ImageState]:
     for i in range(0, len(ids), ID_CHUNK):
         chunk = "in:" + ",".join(ids[i:i + ID_CHUNK])
         for hidden in (False, True):
-            for raw in list_raw(conn, id=chunk, visibility="all", is_hidden=hidden):
+            for raw in glance.list_raw(conn, id=chunk, visibility="all", is_hidden=hidden):
                 out[raw["id"]] = state_from_raw(raw)
     return out
 
@@ -108,11 +98,7 @@ def _copying(rt: Runtime, caller: Caller, ids: list[str]) -> dict[tuple[str, str
     unfinished image copies in the jobs store (sync, ensure and rollout waves alike)."""
     if not ids:
         return {}
-    with session_scope(rt.store.db_url) as s:
-        rows = s.execute(select(Task.resource, Task.target_region, Job.id, Job.project_id)
-                         .join(Job, Job.id == Task.job_id)
-                         .where(Task.resource_type == "image", Task.resource.in_(ids),
-                                Task.status.in_([states.QUEUED, states.RUNNING]))).all()
+    rows = rt.store.unfinished_tasks("image", ids)
     return {(image_id, region): job_id if project == caller.project_id else None
             for image_id, region, job_id, project in rows}
 

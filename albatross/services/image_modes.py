@@ -1,20 +1,21 @@
 """Image sync modes as a project sets them: a project default and per-image overrides. Every
 setting is checked in full when it is written (regions exist, auto has a source and targets),
 so that the poller never has to guess what a half setting meant."""
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
+import datetime
+
 
 from albatross.db.image_settings import DEFAULT, SettingStore, as_setting
 from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
 from albatross.images import modes
 from albatross.images.meta import ImageState
 from albatross.regions import images as glance
-from albatross.services import delegation, image_backoff
+from albatross.services import delegation
 from albatross.services import images as image_service
-from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
+from albatross.regions import errors as region_errors
+from albatross.timestamps import iso
 
 
 AUTO_OWNER = "image_auto"  # trusts.owner_kind; owner_id: the project
@@ -29,10 +30,24 @@ def _fields(row) -> dict:
             "target_regions": row.target_regions, "propagate_deletes": row.propagate_deletes}
 
 
+def _epoch_iso(epoch: float) -> str:
+    return iso(datetime.datetime.fromtimestamp(epoch, datetime.UTC).replace(tzinfo=None))
+
+
+def backed_off(rows) -> list[dict]:
+    """The backed-off (image, region) pairs kept in these setting rows, soonest retry first."""
+    out = [{"image_id": image_id, "region": region, "failures": e["failures"],
+            "retry_at": _epoch_iso(e["retry_at"]), "last_error": e.get("last_error")}
+           for row in rows if row is not None
+           for image_id, regions in ((row.state or {}).get("backoff") or {}).items()
+           for region, e in regions.items()]
+    return sorted(out, key=lambda e: (e["retry_at"], e["image_id"], e["region"]))
+
+
 def project_view(project_id: str, row, image_rows=()) -> dict:
     """The default setting and what the poller did; `image_rows` (the images' own settings)
     add their backed-off copies."""
-    backoff = image_backoff.listing([row, *image_rows])
+    backoff = backed_off([row, *image_rows])
     if row is None:
         view = {"project_id": project_id, "mode": modes.NONE, "source_region": None,
                 "target_regions": None, "propagate_deletes": False, "updated_at": None}
@@ -42,7 +57,7 @@ def project_view(project_id: str, row, image_rows=()) -> dict:
         return view
     state = row.state or {}
     return {"project_id": project_id, **_fields(row),
-            "updated_at": job_service._iso(row.updated_at),
+            "updated_at": iso(row.updated_at),
             "poll": {"last_poll_at": state.get("last_poll_at"),
                      "last_error": state.get("last_error"),
                      "recent_jobs": state.get("recent_jobs", []), "backoff": backoff}}
@@ -116,7 +131,7 @@ def _find_visible(rt: Runtime, caller: Caller, image_id: str,
             image = glance.read_image(conn, image_id)
             if image is not None and image_service.visible_to(conn, image, caller):
                 return image
-        except (ks_exc.ClientException, sdk_exc.SDKException):
+        except region_errors.REGION_ERRORS:
             unreadable.append(region)
     if unreadable:
         raise UpstreamUnavailable(f"image {image_id} not found; regions not answering: "
@@ -129,7 +144,7 @@ def image_view(project_id: str, image_id: str, row, default) -> dict:
     return {"image_id": image_id, "project_id": project_id, "mode": eff.mode,
             "source_region": eff.source_region, "target_regions": eff.target_regions,
             "propagate_deletes": eff.propagate_deletes, "set_on": eff.set_on,
-            "updated_at": job_service._iso(row.updated_at) if row is not None else None}
+            "updated_at": iso(row.updated_at) if row is not None else None}
 
 
 def get_image(rt: Runtime, caller: Caller, image_id: str) -> dict:

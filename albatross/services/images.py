@@ -4,24 +4,19 @@ the workers serve as one download fanned out to every target."""
 import uuid
 from dataclasses import dataclass
 
-from keystoneauth1 import exceptions as ks_exc
-from sqlalchemy import delete, select
-from openstack import exceptions as sdk_exc
-
-from albatross.db import locks
-from albatross.db.engine import session_scope
-from albatross.db.models import ResourceMapping
+from albatross.db import locks, mappings
 from albatross.db.trusts import TrustGrant
 from albatross.exceptions import BadRequest, Forbidden, NotFound, UpstreamUnavailable
 from albatross.images import meta
 from albatross.images.meta import ImageState
-from albatross.jobs.store import TaskSpec
+from albatross.db.jobs import TaskSpec
 from albatross.reconcilers import images as image_copies
 from albatross.regions import images as glance
 from albatross.services import delegation
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
+from albatross.regions import errors as region_errors
 from albatross.services.runtime import Runtime
 
 KIND = "image_sync"
@@ -36,11 +31,8 @@ def visible_to(conn, image: ImageState, caller: Caller) -> bool:
     if visibility in ("public", "community"):
         return True
     if visibility == "shared":
-        try:
-            member = conn.image.get_member(caller.project_id, image.id)
-        except sdk_exc.NotFoundException:
-            return False
-        return member.status in ("accepted", "pending")
+        return glance.member_status(conn, image.id, caller.project_id) in ("accepted",
+                                                                           "pending")
     return False
 
 
@@ -52,8 +44,7 @@ def read_visible(rt: Runtime, caller: Caller, region: str, image_id: str,
         image = glance.read_image(conn, image_id)
         if image is not None and not visible_to(conn, image, caller):
             image = None
-    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.EndpointNotFound,
-            sdk_exc.SDKException) as exc:
+    except (*region_errors.UNREACHABLE, region_errors.NoEndpoint, region_errors.SDKError) as exc:
         raise UpstreamUnavailable(f"cannot read image {image_id} from {region}: "
                                   f"{type(exc).__name__}")
     if image is None:
@@ -121,10 +112,7 @@ def request_sync(rt: Runtime, caller: Caller, req: SyncRequest, origin: str = "a
 def unfinished_copies(rt: Runtime) -> list[str]:
     """The mappings of half copies that a failed copy could not remove (its region was down
     then)."""
-    with session_scope(rt.store.db_url) as s:
-        return [r.id for r in s.scalars(select(ResourceMapping).where(
-                ResourceMapping.resource_type == "image"))
-                if (r.details or {}).get("unfinished")]
+    return mappings.unfinished(rt.store.db_url, "image")
 
 
 def remove_unfinished(rt: Runtime, mapping_id: str) -> bool:
@@ -133,24 +121,21 @@ def remove_unfinished(rt: Runtime, mapping_id: str) -> bool:
     must not be removed. False when a copy is at work there or nothing is left to do; a
     region still down raises (the controller tries again later)."""
     db_url, owner = rt.store.db_url, f"janitor-{uuid.uuid4().hex[:8]}"
-    with session_scope(db_url) as s:
-        row = s.get(ResourceMapping, mapping_id)
-        if row is None or not (row.details or {}).get("unfinished"):
-            return False
-        image_id, region, target_id = row.source_key, row.target_region, row.target_id
+    row = mappings.get_by_id(db_url, mapping_id)
+    if row is None or not (row.details or {}).get("unfinished"):
+        return False
+    image_id, region, target_id = row.source_key, row.target_region, row.target_id
     name = image_copies.lock_name(image_id, region)
     if not locks.acquire(db_url, name, owner, 300):
         return False  # a copy is at work there: it deals with the record itself
     try:
-        with session_scope(db_url) as s:
-            row = s.get(ResourceMapping, mapping_id)
-            still = row is not None and row.target_id == target_id and \
-                (row.details or {}).get("unfinished")
+        row = mappings.get_by_id(db_url, mapping_id)
+        still = row is not None and row.target_id == target_id and \
+            (row.details or {}).get("unfinished")
         if not still:
             return False
         glance.delete_image(rt.registry.connection(region), target_id)
-        with session_scope(db_url) as s:
-            s.execute(delete(ResourceMapping).where(ResourceMapping.id == mapping_id))
+        mappings.delete_by_id(db_url, mapping_id)
         return True
     finally:
         locks.release(db_url, name, owner)

@@ -1,24 +1,21 @@
 """Jobs as a tenant sees them: only their own project's (an admin sees every project's)."""
 from albatross.db.models import Job, Task
 from albatross.exceptions import Conflict, NotFound
-from albatross.jobs import states
+from albatross.db import job_states as states
 from albatross.services import delegation
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
+from albatross.timestamps import iso
 
 SERVICE_KINDS = ("flavor_sync", "quota_rebalance")  # admin-only work: no trust
-
-
-def _iso(dt):
-    return dt.isoformat(timespec="milliseconds") + "Z" if dt else None
 
 
 def task_view(t: Task) -> dict:
     return {"id": t.id, "resource_type": t.resource_type, "resource": t.resource,
             "source_region": t.source_region, "target_region": t.target_region,
             "force": t.force, "status": t.status, "error": t.error, "attempts": t.attempts,
-            "result": t.result or {}, "created_at": _iso(t.created_at),
-            "started_at": _iso(t.started_at), "finished_at": _iso(t.finished_at),
+            "result": t.result or {}, "created_at": iso(t.created_at),
+            "started_at": iso(t.started_at), "finished_at": iso(t.finished_at),
             "duration_ms": (round((t.finished_at - t.started_at).total_seconds() * 1000)
                             if t.finished_at and t.started_at else None)}
 
@@ -28,12 +25,12 @@ def job_view(job: Job, counts: dict, tasks: list[Task] | None = None) -> dict:
            "project_id": job.project_id, "user_id": job.user_id, "origin": job.origin,
            "request_id": job.request_id, "params": job.params, "task_counts": {s: counts.get(s, 0)
                                                  for s in states.TASK_STATES},
-           "created_at": _iso(job.created_at), "updated_at": _iso(job.updated_at)}
+           "created_at": iso(job.created_at), "updated_at": iso(job.updated_at)}
     if tasks is not None:
         out["tasks"] = [task_view(t) for t in tasks]
         finished = [t.finished_at for t in tasks if t.finished_at]
         done = out["status"] in (states.SUCCESS, states.FAILED)
-        out["finished_at"] = _iso(max(finished)) if done and finished else None
+        out["finished_at"] = iso(max(finished)) if done and finished else None
     return out
 
 

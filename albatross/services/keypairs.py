@@ -2,15 +2,15 @@
 tasks (one per keypair x target region) in one transaction and hand them to the workers."""
 from dataclasses import dataclass
 
-from openstack import exceptions as sdk_exc
 
 from albatross.exceptions import NotFound
-from albatross.jobs.store import TaskSpec
+from albatross.db.jobs import TaskSpec
 from albatross.reconcilers.keypairs import snapshot
 from albatross.services import delegation
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
+from albatross.regions import errors as region_errors
 from albatross.services.runtime import Runtime
 
 def _read_sources(rt: Runtime, caller: Caller, source: str, names: list[str],
@@ -23,7 +23,7 @@ def _read_sources(rt: Runtime, caller: Caller, source: str, names: list[str],
     found = rt.registry.fan_out(read, names)
     out = {}
     for name, kp in found.items():
-        if isinstance(kp, sdk_exc.NotFoundException):
+        if isinstance(kp, region_errors.NotFound):
             raise NotFound(f"keypair {name!r} not found in region {source} for user {user_id}",
                            field="keypairs")
         if isinstance(kp, Exception):

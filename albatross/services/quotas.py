@@ -3,7 +3,7 @@ only), rebalancing as durable jobs."""
 from albatross.db.quotas import DEFAULT_CLASS, QuotaStore
 from albatross.exceptions import BadRequest, NotFound
 from albatross.reconcilers.errors import classify
-from albatross.jobs.store import TaskSpec
+from albatross.db.jobs import TaskSpec
 from albatross.quota.limits import effective_limits, validate_limit
 from albatross.quota.view import global_view
 from albatross.regions.quotas import read_all_regions
@@ -11,6 +11,7 @@ from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
+from albatross.timestamps import iso
 
 ALL = "*"
 
@@ -35,7 +36,7 @@ def _over_limit(record: dict | None) -> dict | None:
     if record is None:
         return None
     return {"over_by": record["over_by"], "total_usage": record["total_usage"],
-            "global_limit": record["global_limit"], "since": _iso(record["since"]),
+            "global_limit": record["global_limit"], "since": iso(record["since"]),
             "regions": record["regions"]}
 
 
@@ -59,10 +60,6 @@ def view(rt: Runtime, caller: Caller, project_id: str) -> dict:
             "resources": global_view(hard, soft, readings, governed(rt, store, project_id),
                                      {r: _over_limit(v) for r, v in
                                       store.overshoots(project_id).items()})}
-
-
-def _iso(when) -> str:
-    return when.isoformat(timespec="milliseconds") + "Z"
 
 
 def _check_limits(limits: dict, field: str) -> None:
@@ -128,5 +125,5 @@ def request_rebalance(rt: Runtime, caller: Caller, project_ids: list[str],
 def events(rt: Runtime, caller: Caller, project_id: str, limit: int = 100) -> list[dict]:
     return [{"id": e.id, "kind": e.kind, "resource": e.resource, "usage": e.usage,
              "threshold": e.threshold, "hard_limit": e.hard_limit, "detail": e.detail,
-             "created_at": _iso(e.created_at)}
+             "created_at": iso(e.created_at)}
             for e in _store(rt).events(project_id, limit)]

@@ -1,8 +1,7 @@
 """The regions as the API shows them: name, where they are, and how healthy."""
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
 
 from albatross.exceptions import BadRequest, UpstreamUnavailable
+from albatross.regions import errors as region_errors
 from albatross.services.runtime import Runtime
 
 
@@ -64,10 +63,10 @@ def raise_read_failure(exc: Exception, source: str, field: str, *, refused: str,
                        read: str):
     """Turn a failed read of the source region into the API's answer: its 4xx a 400 naming
     `field`, unreachable a 503; anything else is a bug and goes up as it is."""
-    if isinstance(exc, sdk_exc.HttpException) and exc.status_code and \
+    if isinstance(exc, region_errors.HttpError) and exc.status_code and \
             400 <= exc.status_code < 500:
         raise BadRequest(f"{source} refused {refused}: HTTP {exc.status_code}", field=field)
-    if isinstance(exc, (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, sdk_exc.SDKException)):
+    if isinstance(exc, (*region_errors.UNREACHABLE, region_errors.SDKError)):
         raise UpstreamUnavailable(f"cannot read {read} from {source}: {type(exc).__name__}")
     raise exc
 

@@ -4,8 +4,6 @@ approved before the next starts, and a rollback that returns every touched regio
 snapshot taken just before its wave. The rules live in images/rollout.py; this module gathers
 the facts, does the I/O a step asks for, and records every transition in the history."""
 
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
 
 from albatross.db.image_settings import SettingStore
 from albatross.db.models import ImageRollout, RolloutEvent
@@ -14,8 +12,8 @@ from albatross.db.rollouts import RolloutStore
 from albatross.exceptions import BadRequest, Conflict, NotFound, UpstreamUnavailable
 from albatross.images import rollout as machine
 from albatross.images.meta import ImageState
-from albatross.jobs import states
-from albatross.jobs.store import TaskSpec
+from albatross.db import job_states as states
+from albatross.db.jobs import TaskSpec
 from albatross.reconcilers.image_rollback import RESOURCE as ROLLBACK_TASK
 from albatross.reconcilers.image_rollback import owned_images
 from albatross.regions import images as glance
@@ -26,6 +24,8 @@ from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
+from albatross.regions import errors as region_errors
+from albatross.timestamps import iso
 
 WAVE_KIND, ROLLBACK_KIND = "image_rollout_wave", "image_rollback"
 SYSTEM = "albatross"  # the actor of transitions nobody asked for (a wave finished)
@@ -36,7 +36,7 @@ MOVING = (machine.RUNNING, machine.ROLLING_BACK)  # the states `advance` can cha
 COPY_ACTIONS = ("create", "fill", "recreate", "replace", "update", "none")
 # a region that cannot be read now: the step is tried again on the next advance
 OWNER = "image_rollout"  # trusts.owner_kind
-REGION_ERRORS = (ks_exc.ClientException, sdk_exc.SDKException, UpstreamUnavailable)
+REGION_ERRORS = (*region_errors.REGION_ERRORS, UpstreamUnavailable)
 
 
 def _store(rt: Runtime) -> RolloutStore:
@@ -213,6 +213,8 @@ def _step(rt: Runtime, rollout_id: str) -> bool:
     moved = False
     for _ in range(4):  # a step changes the facts: look again (bounded)
         row = _store(rt).get(rollout_id)
+        if row is None:
+            break   # gone (purged): nothing to move
         before = _progress(row)
         if before.state not in MOVING:
             break
@@ -361,7 +363,7 @@ def act(rt: Runtime, caller: Caller, rollout_id: str, action: str) -> dict:
 
 # ---- views ---------------------------------------------------------------------------------
 def event_view(e: RolloutEvent) -> dict:
-    return {"at": job_service._iso(e.created_at), "actor": e.actor, "event": e.event,
+    return {"at": iso(e.created_at), "actor": e.actor, "event": e.event,
             "from_state": e.from_state, "to_state": e.to_state, "wave": e.wave,
             "job_id": e.job_id, "detail": e.detail}
 
@@ -378,8 +380,8 @@ def view(rt: Runtime, row: ImageRollout, history: bool = False) -> dict:
            "state": row.state, "current_wave": row.wave, "waves": waves,
            "rollback_job_id": row.rollback_job_id,
            "rollback_job_status": _job(rt, row.rollback_job_id)[0],
-           "created_at": job_service._iso(row.created_at),
-           "updated_at": job_service._iso(row.updated_at)}
+           "created_at": iso(row.created_at),
+           "updated_at": iso(row.updated_at)}
     if history:
         out["history"] = [event_view(e) for e in _store(rt).events(row.id)]
     return out

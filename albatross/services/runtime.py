@@ -1,8 +1,9 @@
 """The long-lived objects one process shares: config, job store, regions, health, dispatcher."""
 from dataclasses import dataclass
+from functools import cached_property
 
 from albatross.db.work_queue import WorkQueue
-from albatross.jobs.store import JobStore
+from albatross.db.jobs import JobStore
 from albatross.regions.health import HealthProbe
 from albatross.regions.registry import RegionRegistry
 
@@ -15,9 +16,13 @@ class Runtime:
     health: HealthProbe
     dispatcher: object
 
+    @cached_property
+    def work_queue(self) -> WorkQueue:
+        return WorkQueue(self.store.db_url)
+
     def enqueue(self, kind: str, key: str) -> None:
         """Ask a controller to run for `key` now (de-duplicated), and tell the workers."""
-        item = WorkQueue(self.store.db_url).ask(kind, key)
+        item = self.work_queue.ask(kind, key)
         if item:
             self.dispatcher.dispatch([item])
 

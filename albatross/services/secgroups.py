@@ -3,11 +3,9 @@ one task per target region; each task carries the source snapshot, so every regi
 compared against the same state (dcorch's lesson: fetch the source once per pass)."""
 from dataclasses import dataclass
 
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
 
 from albatross.exceptions import BadRequest, NotFound, UpstreamUnavailable
-from albatross.jobs.store import TaskSpec
+from albatross.db.jobs import TaskSpec
 from albatross.regions.secgroups import read_snapshot
 from albatross.secgroups import select
 from albatross.secgroups.model import Snapshot
@@ -15,6 +13,7 @@ from albatross.services import delegation
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
+from albatross.regions import errors as region_errors
 from albatross.services.runtime import Runtime
 
 RESOURCE_TYPE = "security_group"
@@ -33,8 +32,7 @@ def read_source(rt: Runtime, project_id: str, region: str, regions=None) -> Snap
     service account, for admin-only views)."""
     try:
         return read_snapshot((regions or rt.registry).connection(region), project_id)
-    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, ks_exc.EndpointNotFound,
-            sdk_exc.SDKException) as exc:
+    except (*region_errors.UNREACHABLE, region_errors.NoEndpoint, region_errors.SDKError) as exc:
         raise UpstreamUnavailable(f"cannot read security groups from {region}: "
                                   f"{type(exc).__name__}")
 

@@ -3,18 +3,15 @@ An audit reads the source once, then one task per target region compares, record
 (unless the policy only reports) repairs it. Audits run on demand and when due."""
 import logging
 
-from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
-from sqlalchemy import update
-
-from albatross.db.engine import session_scope
+from albatross.db.events import lost_event
 from albatross.db.models import SyncPolicy, utcnow
 from albatross.db.policies import PolicyStore, is_due, list_drift, record_unreachable
 from albatross.db.trusts import TrustStore
 from albatross.exceptions import (BadRequest, Conflict, Forbidden, NotFound,
                                   UpstreamUnavailable)
-from albatross.jobs import states, trusts
-from albatross.jobs.store import TaskSpec
+from albatross.db import job_states as states
+from albatross.jobs import trusts
+from albatross.db.jobs import TaskSpec
 from albatross.reconcilers.keypair_sets import snapshot_keypairs
 from albatross.regions.delegation import DelegationLost
 from albatross.secgroups.select import Selector
@@ -24,14 +21,12 @@ from albatross.services import regions as region_service
 from albatross.services import secgroups as secgroup_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
+from albatross.regions import errors as region_errors
+from albatross.timestamps import iso
 
 LOG = logging.getLogger(__name__)
 KIND = "policy_audit"
 OWNER = "sync_policy"  # trusts.owner_kind
-
-
-def _iso(dt):
-    return job_service._iso(dt)
 
 
 def view(p: SyncPolicy) -> dict:
@@ -40,8 +35,8 @@ def view(p: SyncPolicy) -> dict:
             "target_regions": p.target_regions, "selector": p.selector,
             "propagate_deletes": p.propagate_deletes, "repair": p.repair,
             "interval": p.interval, "enabled": p.enabled,
-            "last_audit_at": _iso(p.last_audit_at), "last_job_id": p.last_job_id,
-            "created_at": _iso(p.created_at), "updated_at": _iso(p.updated_at)}
+            "last_audit_at": iso(p.last_audit_at), "last_job_id": p.last_job_id,
+            "created_at": iso(p.created_at), "updated_at": iso(p.updated_at)}
 
 
 def _selector(body: dict) -> Selector:
@@ -118,23 +113,16 @@ def _redelegate(rt: Runtime, caller: Caller, policy: SyncPolicy) -> SyncPolicy:
     if caller.project_id != policy.project_id:
         return policy  # an admin of another project cannot delegate for this one
     trust = delegation.lend(rt, caller, OWNER, policy.id)
-    with session_scope(rt.store.db_url) as s:
-        s.execute(update(SyncPolicy).where(SyncPolicy.id == policy.id)
-                  .values(trust_id=trust.id, user_id=caller.user_id, enabled=True))
+    PolicyStore(rt.store.db_url).delegate(policy.id, trust.id, caller.user_id)
     return PolicyStore(rt.store.db_url).get(policy.id)
 
 
 def _disable(rt: Runtime, policy: SyncPolicy, message: str) -> None:
     """Its authority is gone: the policy stops, with one event saying why."""
-    with session_scope(rt.store.db_url) as s:
-        stopped = s.execute(update(SyncPolicy).where(SyncPolicy.id == policy.id,
-                                                     SyncPolicy.enabled.is_(True))
-                            .values(enabled=False)).rowcount
-        if stopped:
-            s.add(trusts.lost_event(
-                project_id=policy.project_id, user_id=policy.user_id, resource_id=policy.id,
-                summary=f"sync policy {policy.name!r} disabled: {message}",
-                payload={"policy_id": policy.id}))
+    PolicyStore(rt.store.db_url).disable(policy.id, lost_event(
+        project_id=policy.project_id, user_id=policy.user_id, resource_id=policy.id,
+        summary=f"sync policy {policy.name!r} disabled: {message}",
+        payload={"policy_id": policy.id}))
     if policy.trust_id:
         TrustStore(rt.store.db_url).forget(policy.trust_id, OWNER, policy.id)
         trusts.discard(rt.registry, policy.trust_id)
@@ -168,7 +156,7 @@ def _start_audit(rt: Runtime, policy: SyncPolicy, origin: str) -> str | None:
         _disable(rt, policy, str(exc))
         raise Forbidden(f"sync policy {policy.name!r} was disabled: {exc}",
                         field="policy_id") from None
-    except (ks_exc.ConnectFailure, ks_exc.ConnectTimeout, sdk_exc.SDKException) as exc:
+    except (*region_errors.UNREACHABLE, region_errors.SDKError) as exc:
         LOG.warning("audit of policy %s: source region %s unreadable: %s", policy.id,
                     policy.source_region, type(exc).__name__)
         raise UpstreamUnavailable(
@@ -191,12 +179,7 @@ def audit(rt: Runtime, caller: Caller, policy_id: str, origin: str = "api") -> d
 
 def _claim(rt: Runtime, policy: SyncPolicy) -> bool:
     """Compare-and-set on last_audit_at: of several servers, one starts the audit."""
-    with session_scope(rt.store.db_url) as s:
-        res = s.execute(update(SyncPolicy).where(
-            SyncPolicy.id == policy.id,
-            (SyncPolicy.last_audit_at == policy.last_audit_at) if policy.last_audit_at
-            else SyncPolicy.last_audit_at.is_(None)).values(last_audit_at=utcnow()))
-        return res.rowcount == 1
+    return PolicyStore(rt.store.db_url).claim_audit(policy.id, policy.last_audit_at)
 
 
 def _running(rt: Runtime, job_id: str | None) -> bool:
@@ -236,7 +219,7 @@ def drift_view(e) -> dict:
     return {"id": e.id, "project_id": e.project_id, "policy_id": e.policy_id,
             "job_id": e.job_id, "region": e.region, "resource_type": e.resource_type,
             "resource": e.resource, "kind": e.kind, "detail": e.detail,
-            "repaired": e.repaired, "created_at": _iso(e.created_at)}
+            "repaired": e.repaired, "created_at": iso(e.created_at)}
 
 
 def drift(rt: Runtime, caller: Caller, *, policy_id=None, region=None, resource_type=None,

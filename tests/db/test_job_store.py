@@ -3,8 +3,8 @@ expire, outcomes recorded only by the lease holder, retries."""
 import threading
 import time
 
-from albatross.jobs import states
-from albatross.jobs.store import JobStore, TaskSpec
+from albatross.db import job_states as states
+from albatross.db.jobs import JobStore, TaskSpec
 
 
 def _job(store, n=3, project="p1"):

@@ -26,7 +26,7 @@ def test_upgrade_matches_models_and_round_trips(empty_db_url):
 def test_0011_job_request_ids_keep_jobs_and_tasks_both_ways(empty_db_url):
     """The column comes and goes with ALTER TABLE: jobs and their tasks stay (a batch copy
     of `jobs` on SQLite would have cascaded its DROP to every task)."""
-    from albatross.jobs.store import JobStore, TaskSpec
+    from albatross.db.jobs import JobStore, TaskSpec
     migrate.upgrade(empty_db_url)
     store = JobStore(empty_db_url)
     job_id, _ = store.create_job(

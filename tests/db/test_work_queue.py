@@ -1,12 +1,12 @@
 """The controllers' work queue (db/work_queue.py) on every backend: one row per key however
 often it is asked for, a key asked for while it runs runs once more, a settled item is due
-again when its run said, a failed one keeps its backoff, and JobStore claims items and job
-tasks alike."""
+again when its run said or idle with its last run's times, a failed one keeps its backoff,
+and JobStore claims items and job tasks alike."""
 import datetime
 
 from albatross.db.models import utcnow
 from albatross.db.work_queue import WorkQueue
-from albatross.jobs.store import JobStore
+from albatross.db.jobs import JobStore
 
 
 def _one(queue, kind="k"):
@@ -51,4 +51,29 @@ def test_settling_requeues_deletes_or_keeps_the_backoff(db_url):
     queue.enqueue("k", "b")
     [claim] = store.claim("w1", 30)                 # items are claimed like job tasks
     assert queue.settle(claim.task_id, "w1", requeue_after=None) is None
-    assert [i.resource for i in queue.items()] == ["a"]
+    assert [i.resource for i in queue.items(active=True)] == ["a"] and queue.count() == 1
+    idle = _one_of(queue, "b")
+    assert idle.status == "IDLE" and idle.started_at <= idle.finished_at
+    assert store.claim("w1", 30, task_id=idle.id) == []     # idle: nothing to run
+
+
+def _one_of(queue, key):
+    [item] = queue.items("k", key)
+    return item
+
+
+def test_an_idle_item_comes_back_when_asked_for_and_goes_with_the_purge(db_url):
+    queue, store = WorkQueue(db_url), JobStore(db_url)
+    item = queue.enqueue("k", "a")
+    store.claim("w1", 30, task_id=item)
+    queue.settle(item, "w1", requeue_after=None)
+    first = _one_of(queue, "a")
+    assert queue.enqueue("k", "a") is None          # the same row, queued again
+    again = _one_of(queue, "a")
+    assert (again.id, again.status, again.attempts) == (item, "QUEUED", 0)
+    [claim] = store.claim("w1", 30, task_id=item)
+    assert _one_of(queue, "a").started_at >= first.finished_at   # each run's own start
+    queue.settle(item, "w1", requeue_after=None)
+    assert queue.purge_idle(utcnow() - datetime.timedelta(hours=1)) == 0
+    assert queue.purge_idle(utcnow() + datetime.timedelta(seconds=1)) == 1
+    assert queue.items() == [] and queue.enqueue("k", "a")   # made anew

@@ -15,7 +15,7 @@ from albatross import conf as albatross_conf
 from albatross.api.deploy import build_app
 from tests.answers import check
 from albatross.db import migrate
-from albatross.jobs.store import JobStore, TaskSpec
+from albatross.db.jobs import JobStore, TaskSpec
 from albatross.services.runtime import Runtime
 
 
@@ -83,8 +83,10 @@ class _Recorder:
 
 
 def check_answer(method: str, path: str, resp) -> None:
+    """A stream is left unread (its body is the test's to read, and never ends by itself)."""
+    json_body = resp.content_type == "application/json" and resp.body
     check(method, path, resp.status_int, resp.content_type or "",
-          resp.json if resp.body and resp.content_type == "application/json" else None)
+          resp.json if json_body else None)
 
 
 class ApiClient:

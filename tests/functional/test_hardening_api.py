@@ -68,7 +68,7 @@ def test_a_replaced_trust_lives_until_the_jobs_using_it_end(api):
     a wave job still acting through it keeps working, and the trust goes when it ends."""
     from albatross.db.trusts import TrustStore
     from albatross.jobs import trusts
-    from albatross.jobs.store import TaskSpec
+    from albatross.db.jobs import TaskSpec
     from albatross.services import delegation
     from albatross.services.caller import Caller
     rt, me = api.rt, api.identity()

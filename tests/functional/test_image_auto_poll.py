@@ -2,6 +2,7 @@
 (`owner`, `updated_at=gte:`, `id=in:`, hidden apart): an image is decided once per change, a
 change while its copy job runs is looked at again when the job is done (never a second job
 meanwhile), a change within the same Glance second is not lost, and none is never copied."""
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from tests.functional.conftest import TrustRecorder
 from albatross.db.image_settings import SettingStore
 from albatross.db.trusts import TrustGrant, TrustStore
-from albatross.jobs.store import TaskSpec
+from albatross.db.jobs import TaskSpec
 from albatross.services import image_auto
 from albatross.services import images as image_service
 
@@ -177,7 +178,7 @@ def test_a_copy_that_keeps_failing_backs_off_until_it_succeeds_or_the_source_cha
     assert len(cloud.orders) == 1  # backed off: the full scan leaves a[R2] alone
     entry = state["backoff"]["a"]["R2"]
     assert entry["failures"] == 1 and entry["last_error"] == "image quota exceeded in R2"
-    assert 590 <= entry["retry_at"] - state["full_at"] <= 600
+    assert 290 <= entry["retry_at"] - state["full_at"] <= 600   # jittered: half to all
     full_poll()
     assert len(cloud.orders) == 1
 
@@ -194,7 +195,7 @@ def test_a_copy_that_keeps_failing_backs_off_until_it_succeeds_or_the_source_cha
     finish("FAILED", "still over quota")
     state = full_poll()
     entry = state["backoff"]["a"]["R2"]
-    assert entry["failures"] == 2 and 1190 <= entry["retry_at"] - state["full_at"] <= 1200
+    assert entry["failures"] == 2 and 590 <= entry["retry_at"] - state["full_at"] <= 1200
     assert len(cloud.orders) == 2
 
     src.by_id["a"] = raw("a", "2030-01-01T00:00:09Z", build="2")  # a new source: due at once
@@ -243,3 +244,35 @@ def test_an_images_own_setting_backs_off_too_and_the_view_shows_it(api, cloud, m
     src.by_id["x"] = raw("x", "2030-01-01T00:00:01Z", name="x2")  # changed: due at once
     poll_auto(rt)
     assert cloud.orders == ["x", "x"] and store.get("p", "x").state["backoff"] == {}
+
+
+def test_a_notification_asks_for_the_projects_run_and_an_unsaved_image_for_another(api, cloud):
+    """A Glance notification decides nothing by itself: it queues the project's item (once,
+    however many arrive), only for an auto image of that source region; a run that finds an
+    image Glance has not saved yet comes back in a moment instead of at the next poll."""
+    rt, src = api.rt, cloud.glance["R1"]
+    SettingStore(rt.store.db_url).put("p", "", mode="auto", source_region="R1",
+                                      target_regions=["R2"], propagate_deletes=False)
+    for region, event, payload in (
+            ("R2", "image.upload", {"id": "a", "owner": "p"}),       # not the source
+            ("R1", "image.upload", {"id": "a", "owner": "q"}),       # no auto setting there
+            ("R1", "image.delete", {"id": "a", "owner": "p"}),       # deletes not followed
+            ("R1", "image.upload", {"owner": "p"})):
+        assert image_auto.handle_event(rt, region, event, payload) is False
+    assert rt.work_queue.items(image_auto.CONTROLLER) == []
+    for _ in range(3):
+        assert image_auto.handle_event(rt, "R1", "image.upload", {"id": "a", "owner": "p"})
+    [item] = rt.work_queue.items(image_auto.CONTROLLER)
+    assert item.resource == "p" and item.status == "QUEUED"
+
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    src.by_id["a"] = raw("a", now, status="saving")
+    poll = image_auto.poll_project(rt, "p")
+    assert poll.started == [] and poll.settling and cloud.orders == []
+    src.by_id["a"] = raw("a", now)
+    poll = image_auto.poll_project(rt, "p")
+    assert poll.started and not poll.settling and cloud.orders == [("a", ("R2",), "auto")]
+    src.by_id["q"] = raw("q", "2020-01-01T00:00:00Z", status="queued")  # long forgotten
+    row = SettingStore(rt.store.db_url).get("p")
+    SettingStore(rt.store.db_url).set_state(row.id, {**row.state, "full_at": 0})  # lists all
+    assert image_auto.poll_project(rt, "p").settling is False

@@ -11,7 +11,7 @@ from openstack import exceptions as sdk_exc
 
 from albatross.db.image_settings import SettingStore
 from albatross.db.mappings import MappingStore
-from albatross.jobs.store import TaskSpec
+from albatross.db.jobs import TaskSpec
 
 REGIONS = ["R1", "R2", "R3"]
 
@@ -106,7 +106,7 @@ class Glance:
 def glance(api, monkeypatch):
     fake = Glance()
     api.rt.registry = fake
-    monkeypatch.setattr("albatross.services.image_matrix.list_raw", fake.list_raw)
+    monkeypatch.setattr("albatross.regions.images.list_raw", fake.list_raw)
     return fake
 
 

@@ -7,7 +7,7 @@ import pytest
 import webob
 
 from albatross.api.middleware import CallerFromToken, ErrorsAndRequestIds
-from albatross.regions import request_ids
+from albatross import request_ids
 
 HEADER = "X-OpenStack-Request-ID"
 FORGED = [

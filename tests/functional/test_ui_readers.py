@@ -147,7 +147,7 @@ def project(api, monkeypatch):
     approval, a keypair and a security group sync policy with open drift, an image."""
     catalog = Catalog()
     api.rt.registry, api.rt.health = catalog, Health()
-    monkeypatch.setattr("albatross.services.image_matrix.list_raw", catalog.list_raw)
+    monkeypatch.setattr("albatross.regions.images.list_raw", catalog.list_raw)
     # Keystone's implied roles: a member's token carries `reader` too
     member = api.identity(roles=("member", "reader"))
     reader = api.identity(roles=("reader",), project_id=member.project_id)

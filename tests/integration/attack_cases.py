@@ -29,7 +29,7 @@ OWN_WRITES = {("POST", "/v1/sync-policies")}
 # admin-only routes that name no project: B (and the reader) get 403
 ADMIN_ONLY = {("GET", "/v1/addresses/external"), ("GET", "/v1/logs"),
               ("GET", "/v1/logs/stream"), ("GET", "/v1/indicators/summary"),
-              ("GET", "/metrics")}
+              ("GET", "/metrics"), ("GET", "/v1/work-items")}
 
 
 def unclassified(routes) -> list[str]:

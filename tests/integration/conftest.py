@@ -1,6 +1,8 @@
 """Integration tests: the real dev cloud (Keystone + N regions of Nova, Glance, Neutron,
 Cinder, Placement), real Keystone tokens, Albatross as real processes. The dev cloud comes up
 once per run (idempotent: reused when already running)."""
+import copy
+import datetime
 import http.server
 import json
 import os
@@ -17,6 +19,7 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
 from albatross.devcloud import DevCloud
+from albatross.timestamps import iso
 from tests.integration.projects import cloud, project  # noqa: F401  (fixtures)
 from tests.integration.server import start_albatross
 from tests.answers import check_requests
@@ -210,4 +213,32 @@ def wait_job(user: User, job_id: str, timeout: float = 90) -> dict:
         job = user.call("GET", f"/v1/jobs/{job_id}").json()["job"]
         if job["status"] in ("SUCCESS", "FAILED") or time.monotonic() > deadline:
             return job
+        time.sleep(0.2)
+
+
+def at(user: User, base_url: str) -> User:
+    """The same user, calling another Albatross server."""
+    other = copy.copy(user)
+    other.base_url = base_url
+    return other
+
+
+def now_iso() -> str:
+    """Now as the API writes times (compare with its started_at)."""
+    return iso(datetime.datetime.now(datetime.UTC).replace(tzinfo=None))
+
+
+def wait_looked_at(admin: User, kind: str, key: str, since: str, timeout: float = 60) -> dict:
+    """Wait until `kind`'s controller has run for `key` from start to end after `since`: the
+    event a test waits on to say something did NOT happen (instead of sleeping)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        resp = admin.call("GET", "/v1/work-items", params={"kind": kind, "key": key})
+        assert resp.status_code == 200, resp.text
+        done = [i for i in resp.json()["items"] if i["status"] != "running"
+                and (i["started_at"] or "") >= since
+                and (i["finished_at"] or "") >= i["started_at"]]
+        if done:
+            return done[0]
+        assert time.monotonic() < deadline, f"{kind} never looked at {key} after {since}"
         time.sleep(0.2)

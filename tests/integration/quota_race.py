@@ -92,9 +92,9 @@ def _settle_servers(fx: Fixture, timeout: float = 180) -> int:
     deadline = time.monotonic() + timeout
     while True:
         status = {s: fx.admin.compute.get_server(s).status for s in servers}
-        if all(v in ("ACTIVE", "ERROR") for v in status.values()) \
-                or time.monotonic() > deadline:
+        if all(v in ("ACTIVE", "ERROR") for v in status.values()):
             return sum(1 for v in status.values() if v == "ERROR")
+        assert time.monotonic() < deadline, f"servers not settled after {timeout} s: {status}"
         time.sleep(1)
 
 

@@ -39,6 +39,20 @@ def test_region_list_keypair_sync_and_jobs(devcloud, albatross, users, regions):
     assert out.returncode == 1 and "Atlantis" in out.stdout
 
 
+def test_work_item_list_for_admins_only(devcloud, albatross):
+    """The controllers' queue: every kind the server runs has looked at something by now
+    (the retention purge's one key at least), shown as a table and as JSON."""
+    out = cli(devcloud, albatross, "work-item", "list", "--kind", "retention_purge", "-f",
+              "json", cloud="devcloud-admin")
+    assert out.returncode == 0, out.stdout + out.stderr
+    [item] = json.loads(out.stdout)
+    assert item["key"] == "all" and item["status"] in ("queued", "running", "idle")
+    out = cli(devcloud, albatross, "work-item", "list", cloud="devcloud-admin")
+    assert out.returncode == 0 and "queued or running" in out.stdout, out.stdout
+    out = cli(devcloud, albatross, "work-item", "list")
+    assert out.returncode == 1 and "403" in out.stdout
+
+
 def test_quota_commands(devcloud, albatross, users, project):
     out = cli(devcloud, albatross, "quota", "set", project.id, "--limit", "network=5",
               "--soft", "network=80%", "--wait", cloud="devcloud-admin")

@@ -12,7 +12,7 @@ import kombu
 import pytest
 
 from albatross.regions import images as glance
-from tests.integration.conftest import wait_job
+from tests.integration.conftest import at, now_iso, wait_job, wait_looked_at
 from tests.integration.server import start_albatross
 from tests.integration.test_cli import cli
 from tests.integration.test_image_sync import image_bytes, upload
@@ -78,8 +78,9 @@ def test_auto_default_copies_new_images_follows_metadata_and_passes_none_by(memb
     assert status["image_sync"]["poll"]["last_error"] is None
 
 
-def test_deletes_follow_only_with_propagate_deletes_and_only_albatross_copies(member,
+def test_deletes_follow_only_with_propagate_deletes_and_only_albatross_copies(member, users,
                                                                               regions):
+    admin = users["admin"]
     src, dst = regions[0], regions[2]
     made = upload(member.conn(src), "del-made", image_bytes(1, "del-made"))
     data = image_bytes(1, "del-adopted")
@@ -92,16 +93,16 @@ def test_deletes_follow_only_with_propagate_deletes_and_only_albatross_copies(me
 
     for img in (made, adopted):
         member.conn(src).image.delete_image(img.id)
-    time.sleep(8)  # four polls
+    wait_looked_at(admin, "image_auto", member.project_id, now_iso())  # a poll since
     assert active_copy(member.conn(dst), made.id), "deleted without propagate_deletes"
 
     set_default(member, source_region=src, target_regions=[dst], propagate_deletes=True)
     assert wait_for(lambda: member.conn(dst).image.find_image(made.id) is None, timeout=60)
-    time.sleep(4)
+    wait_looked_at(admin, "image_auto", member.project_id, now_iso())  # and one more
     assert active_copy(member.conn(dst), adopted.id), "a copy Albatross did not make went"
 
 
-def test_lazy_copies_nothing_up_front_and_ensure_prefers_the_settings_source(member,
+def test_lazy_copies_nothing_up_front_and_ensure_prefers_the_settings_source(member, users,
                                                                                regions):
     first, dst, preferred = regions[0], regions[1], regions[2]
     data = image_bytes(1, "lazy-mode")
@@ -110,7 +111,10 @@ def test_lazy_copies_nothing_up_front_and_ensure_prefers_the_settings_source(mem
     resp = member.call("PUT", f"/v1/images/{img.id}/sync-mode",
                        json={"mode": "lazy", "source_region": preferred})
     assert resp.status_code == 200, resp.text
-    time.sleep(4)  # two polls: lazy moves nothing by itself
+    time.sleep(4)  # two resync passes: lazy queues no poll, so nothing moves by itself
+    resp = users["admin"].call("GET", "/v1/work-items", params={
+        "kind": "image_auto", "key": member.project_id})
+    assert resp.status_code == 200 and resp.json()["items"] == [], resp.text
     assert member.conn(dst).image.find_image(img.id) is None
     resp = member.call("POST", f"/v1/images/{img.id}/ensure", json={"region": dst})
     assert resp.status_code == 202, resp.text
@@ -154,13 +158,16 @@ def notify(topic: str, event_type: str, payload: dict) -> None:
     transport.cleanup()
 
 
-def test_a_glance_notification_starts_the_copy_at_once(project, listening, regions):
-    member = project.api_member(listening.url)
+def test_a_glance_notification_starts_the_copy_at_once(project, listening, users, regions):
+    member, admin = project.api_member(listening.url), at(users["admin"], listening.url)
     src, dst = regions[0], regions[1]
     set_default(member, source_region=src, target_regions=[dst])
     img = upload(member.conn(src), "notified", image_bytes(1, "notified"))
-    time.sleep(3)
-    assert auto_jobs(member) == []  # no poll has run, and none will for ten minutes
+    # no poll is queued for the project, and the next resync is ten minutes away
+    resp = admin.call("GET", "/v1/work-items", params={
+        "kind": "image_auto", "key": member.project_id, "active": "true"})
+    assert resp.status_code == 200 and resp.json()["items"] == [], resp.text
+    assert auto_jobs(member) == []
     notify(listening.topic, "image.upload", {
         "id": img.id, "owner": member.project_id, "name": img.name, "status": "active",
         "visibility": img.visibility, "checksum": img.checksum, "size": img.size})

@@ -9,7 +9,7 @@ import pytest
 
 from albatross.images import meta
 from albatross.regions.images import raw_image
-from tests.integration.conftest import wait_job
+from tests.integration.conftest import now_iso, wait_job, wait_looked_at
 from tests.integration.test_cli import cli
 from tests.integration.test_image_sync import image_bytes, upload
 
@@ -120,28 +120,33 @@ def test_canary_wave_waits_for_approval_and_rollback_restores_every_region(membe
     assert member.conn(canary).image.get_image(new_id).hash_value == v2.hash_value
 
 
-def test_paused_rollout_never_advances_and_abort_stops_it(member, regions):
+def test_paused_rollout_never_advances_and_abort_stops_it(member, users, regions):
+    admin = users["admin"]
     src, canary, second = regions[0], regions[1], regions[2]
-    img = upload(member.conn(src), "tool", image_bytes(1, "tool"))
+    # big enough that its copy is still running when the pause comes
+    img = upload(member.conn(src), "tool", image_bytes(32, "tool"))
     before = {r: images_of(member, r) for r in (canary, second)}
     rollout = start(member, img.id, src, [[canary], [second]])
     job_id = wave_job(member, rollout["id"], 0)   # the canary wave runs; then a pause
-    assert act(member, rollout["id"], "pause")["rollout"]["state"] == "paused"
+    paused = act(member, rollout["id"], "pause")["rollout"]
+    assert paused["state"] == "paused" and paused["waves"][0]["verified"] is False, paused
     resp = member.call("POST", "/v1/image-rollouts", json={
         "image_id": img.id, "source_region": src, "waves": [[second]]})
     assert resp.status_code == 409 and resp.json()["error"]["field"] == "waves"
     assert wait_job(member, job_id, 300)["status"] == "SUCCESS"
-    time.sleep(5)  # two periodic passes
+    # the job's end wakes the rollout's controller: once it has looked, nothing moved
+    wait_looked_at(admin, "image_rollout", rollout["id"], now_iso())
     rollout = wait_state(member, rollout["id"], timeout=0)
     assert rollout["state"] == "paused" and rollout["waves"][0]["verified"] is False
     assert images_of(member, second) == before[second]
 
     assert act(member, rollout["id"], "resume")["rollout"]["state"] == "running"
     assert wait_state(member, rollout["id"])["state"] == "waiting_approval"
+    aborting = now_iso()
     assert act(member, rollout["id"], "abort")["rollout"]["state"] == "aborted"
     for action in ("approve", "resume", "pause"):
         act(member, rollout["id"], action, 409)
-    time.sleep(3)
+    wait_looked_at(admin, "image_rollout", rollout["id"], aborting)  # the abort's run
     assert wait_state(member, rollout["id"], timeout=0)["state"] == "aborted"
     assert images_of(member, second) == before[second]
 

@@ -1,7 +1,7 @@
 """The shared backoff: doubling from the base, never above the cap, the upper half random."""
 from hypothesis import given, strategies as st
 
-from albatross.jobs.backoff import delay
+from albatross.backoff import delay
 
 
 @given(st.integers(1, 200), st.floats(0.01, 100), st.floats(0.01, 10_000),

@@ -160,12 +160,14 @@ FAILURES = st.integers(1, 200)
 TIMES = st.floats(0, 4e9)
 
 
-@given(FAILURES, BASE)
-def test_the_delay_doubles_and_never_exceeds_the_cap(failures, base):
-    delay = auto.retry_delay(failures, base)
-    assert 0 < delay <= auto.MAX_BACKOFF
-    assert delay == min(base * 2 ** (failures - 1), auto.MAX_BACKOFF)
-    assert auto.retry_delay(failures + 1, base) >= delay
+@given(FAILURES, BASE, st.floats(0, 1))
+def test_the_delay_is_the_shared_backoff_capped(failures, base, r):
+    e = auto.record_outcome({}, {"R2": "quota"}, "d1", 0, base, rand=lambda: r)["R2"]
+    ceiling = min(base * 2 ** min(failures - 1, 60), auto.MAX_BACKOFF)
+    assert 0 < e["retry_at"] <= min(base, auto.MAX_BACKOFF)
+    entries = {"R2": {**e, "failures": failures - 1}} if failures > 1 else {}
+    nth = auto.record_outcome(entries, {"R2": "quota"}, "d1", 0, base, rand=lambda: r)["R2"]
+    assert nth["failures"] == failures and ceiling / 2 <= nth["retry_at"] <= ceiling
 
 
 @given(st.lists(st.tuples(st.sampled_from(REGIONS), st.one_of(st.none(), st.just("quota")),
@@ -188,15 +190,18 @@ def test_never_due_before_retry_at_and_a_changed_source_is_always_due(events, ba
 
 
 def test_failures_count_up_and_a_success_or_a_new_source_starts_over():
-    e = auto.record_outcome({}, {"R2": "quota", "R3": None}, "d1", 0, 600)
+    top = {"rand": lambda: 1.0}   # the jitter at its top: the whole doubled delay
+    e = auto.record_outcome({}, {"R2": "quota", "R3": None}, "d1", 0, 600, **top)
     assert e == {"R2": {"failures": 1, "retry_at": 600, "last_error": "quota", "digest": "d1"}}
-    e = auto.record_outcome(e, {"R2": "quota"}, "d1", 700, 600)
+    e = auto.record_outcome(e, {"R2": "quota"}, "d1", 700, 600, **top)
     assert (e["R2"]["failures"], e["R2"]["retry_at"]) == (2, 700 + 1200)
     assert auto.held(e, "d1", 1899) == {"R2"} and auto.held(e, "d1", 1900) == set()
     assert auto.held(e, "d2", 0) == set() and auto.current(e, "d2") == {}
     assert auto.record_outcome(e, {"R2": "disk"}, "d2", 0, 600)["R2"]["failures"] == 1
     assert auto.record_outcome(e, {"R2": None}, "d1", 0, 600) == {}
-    assert auto.retry_delay(30, 600) == auto.MAX_BACKOFF
+    many = {"R2": {**e["R2"], "failures": 29}}
+    assert auto.record_outcome(many, {"R2": "quota"}, "d1", 0, 600, **top)["R2"][
+        "retry_at"] == auto.MAX_BACKOFF
 
 
 # ---- [image_sync] notification_urls ---------------------------------------------------------

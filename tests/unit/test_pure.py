@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from albatross.api.validation import validate
 from albatross.exceptions import BadRequest
-from albatross.jobs import states
+from albatross.db import job_states as states
 from albatross.log import redact
 from albatross.reconcilers.keypairs import KeypairState, diff_keypair
 

@@ -92,6 +92,22 @@ def test_over_limit_freezes_everyone_at_usage():
     assert plan.targets(0, [RegionQuota("A", 0, 10)], plan.STRICT) == {"A": 0}
 
 
+@given(situations())
+def test_over_the_global_limit_no_region_is_raised(situation):
+    """The burst of issue 15 in Nova: a region whose usage passed its limit (the recheck's
+    ERROR instances count) must not get the allowance another region gives back."""
+    g, regions, failing = situation
+    assume(g != -1 and plan.headroom(g, regions, plan.STRICT) < 0)
+    for _total, limits in run_rebalance(g, regions, failing, plan.STRICT):
+        assert all(plan.as_number(limits[r.region]) <= plan.as_number(r.limit)
+                   for r in regions)
+
+
+def test_a_region_over_its_own_limit_keeps_it_when_the_total_is_over():
+    regions = [RegionQuota("A", 16, 2), RegionQuota("B", 16, 2), RegionQuota("C", 0, 2)]
+    assert plan.targets(6, regions, plan.STRICT) == {"A": 2, "B": 2, "C": 0}
+
+
 def test_unreachable_unlimited_region_blocks_growth_elsewhere():
     regions = [RegionQuota("A", 1, 5), RegionQuota("B", 0, -1, reachable=False)]
     assert plan.targets(10, regions, plan.STRICT) == {"A": 1}

@@ -15,8 +15,8 @@ from keystoneauth1 import noauth
 from keystoneauth1 import session as ks_session
 
 from albatross.jobs.executor import TaskExecutor
-from albatross.jobs.store import JobStore, TaskSpec
-from albatross.regions import request_ids
+from albatross.db.jobs import JobStore, TaskSpec
+from albatross import request_ids
 from albatross.regions.registry import Region, RegionRegistry, traced_copy
 
 
@@ -171,7 +171,7 @@ def test_a_task_runs_with_its_jobs_request_id(registry, nova, tmp_path):
         tasks=[TaskSpec("keypair", "kp", "R1", "R2", False, {"public_key": "k"})])
     executor = TaskExecutor(store, registry)
     [claim] = store.claim("test", 30, task_id=task_id)
-    task, job = executor._load(task_id)
+    task, job = store.load_task(task_id)
     ctx = executor._context(claim, task, job)
     assert sent(nova, ctx.registry.connection(ctx.target_region)) == request_id
     assert sent(nova, ctx.registry.connection(ctx.source_region)) == request_id

@@ -4,7 +4,7 @@ from albatross.api.kingbird.schemas import JOB_SET, JOB_STATUS, SYNC_REQUEST
 from albatross.api.router import Route
 from albatross.api.schemas.common import UUID
 from albatross.exceptions import BadRequest, NotAcceptable
-from albatross.jobs import states
+from albatross.db import job_states as states
 from albatross.services import flavors as flavor_service
 from albatross.services import images as image_service
 from albatross.services import jobs as job_service

@@ -6,7 +6,7 @@ from albatross.api.policies import (base, flavors, image_modes, images, jobs, ke
                                     quotas, regions, secgroups, sync_policies)
 from albatross.api.policies import addresses, events, logs, rollouts
 from albatross.api.policies import indicators
-from albatross.api.policies import image_matrix
+from albatross.api.policies import image_matrix, work_items
 
 
 def list_rules():
@@ -15,4 +15,4 @@ def list_rules():
                                 sync_policies.RULES, images.RULES,
                                 image_modes.RULES, rollouts.RULES, addresses.RULES,
                                 events.RULES, logs.RULES, indicators.RULES,
-                                image_matrix.RULES))
+                                image_matrix.RULES, work_items.RULES))

@@ -139,6 +139,17 @@ def handle_errors(func):
     return wrapper
 
 
+def work_item_list(args):
+    query = {"active": str(args.active).lower(), "limit": args.limit,
+             **{k: v for k, v in (("kind", args.kind), ("key", args.key)) if v}}
+    found = client_for(args).get("/v1/work-items", **query)
+    output.table(found["items"], [
+        ("Kind", "kind"), ("Key", "key"), ("Status", "status"), ("Due", "due_at"),
+        ("Failed runs", "attempts"), ("Last started", "started_at"),
+        ("Last ended", "finished_at"), ("Error", "last_error")], fmt=args.format,
+        title=f"{found['queued_or_running']} queued or running")
+
+
 def register(sub):
     region = sub.add_parser("region", help="regions").add_subparsers(dest="action",
                                                                      required=True)
@@ -160,6 +171,16 @@ def register(sub):
     p.add_argument("--timeout", type=float, default=600)
     add_common_options(p)
     p.set_defaults(func=handle_errors(keypair_sync))
+
+    item = sub.add_parser("work-item", help="admin: the controllers' work queue") \
+        .add_subparsers(dest="action", required=True)
+    p = item.add_parser("list", help="what each controller has queued, running or idle")
+    p.add_argument("--kind", help="one controller's items")
+    p.add_argument("--key", help="one object's item (a project, policy or rollout id)")
+    p.add_argument("--active", action="store_true", help="only queued and running items")
+    p.add_argument("--limit", type=int, default=100)
+    add_common_options(p)
+    p.set_defaults(func=handle_errors(work_item_list))
 
     job = sub.add_parser("job", help="jobs").add_subparsers(dest="action", required=True)
     p = job.add_parser("list", help="jobs of your project")

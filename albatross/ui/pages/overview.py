@@ -5,13 +5,10 @@ import datetime
 from albatross.ui import charts
 from albatross.ui.app import PREFIX, get
 from albatross.ui.backend import ApiError
+from albatross.timestamps import iso
 
 WINDOW = datetime.timedelta(hours=6)
 RESOURCES = (("VCPU", "VCPU"), ("MEMORY_MB", "RAM (MiB)"), ("DISK_GB", "Disk (GiB)"))
-
-
-def _iso(dt: datetime.datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _hm(dt: datetime.datetime) -> str:
@@ -123,7 +120,7 @@ def problems(answers: dict) -> dict:
 def overview(page):
     end = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
     start = end - WINDOW
-    window = {"start": _iso(start), "end": _iso(end), "step": "5m"}
+    window = {"start": iso(start), "end": iso(end), "step": "5m"}
     p = page.project_id
     calls = {"regions": ("/v1/regions", {}),
              "jobs": ("/v1/jobs", {"limit": 100}),

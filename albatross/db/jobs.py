@@ -5,15 +5,15 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 
 from albatross.db.engine import session_scope
 from albatross.db.events import Event
 from albatross.db.models import Job, Task, utcnow
 from albatross.db.trusts import TrustGrant
 from albatross.events.extract import masked
-from albatross.jobs import states
-from albatross.regions import request_ids
+from albatross.db import job_states as states
+from albatross import request_ids
 
 
 UNAUDITED = ("periodic", "auto")  # the service's own routine work
@@ -138,6 +138,22 @@ class JobStore:
         return or_(and_(Task.status == states.QUEUED, Task.not_before <= now),
                    and_(Task.status == states.RUNNING, Task.lease_expires_at < now))
 
+    def unfinished_tasks(self, resource_type: str, resources: list[str]) -> list[tuple]:
+        """(resource, target region, job id, job's project) of the queued or running tasks
+        of these resources, whatever their job."""
+        with session_scope(self.db_url) as s:
+            return list(s.execute(
+                select(Task.resource, Task.target_region, Job.id, Job.project_id)
+                .join(Job, Job.id == Task.job_id)
+                .where(Task.resource_type == resource_type, Task.resource.in_(resources),
+                       Task.status.in_([states.QUEUED, states.RUNNING]))).all())
+
+    def load_task(self, task_id: str) -> tuple[Task, Job | None]:
+        """A task and its job (None for a controller's work item)."""
+        with session_scope(self.db_url) as s:
+            task = s.get(Task, task_id)
+            return task, s.get(Job, task.job_id) if task.job_id else None
+
     def claim(self, owner: str, lease_seconds: float, task_id: str | None = None,
               limit: int = 1) -> list[Claim]:
         """Lease up to `limit` runnable tasks (or exactly `task_id`): queued ones that are due,
@@ -159,7 +175,10 @@ class JobStore:
                     .values(status=states.RUNNING, lease_owner=owner,
                             lease_expires_at=now + datetime.timedelta(seconds=lease_seconds),
                             attempts=Task.attempts + 1,
-                            started_at=func.coalesce(Task.started_at, now)))
+                            # a job task keeps its first start; a controller's item
+                            # records each run's (its last run: started_at..finished_at)
+                            started_at=case((Task.job_id.is_(None), now),
+                                            else_=func.coalesce(Task.started_at, now))))
                 if res.rowcount == 1:
                     claims.append(Claim(cid, owner))
         return claims
