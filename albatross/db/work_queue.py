@@ -17,6 +17,7 @@ from albatross.db.engine import session_scope
 from albatross.db.models import Task, utcnow
 
 QUEUED, RUNNING, IDLE = "QUEUED", "RUNNING", "IDLE"
+RESYNC = "resync"   # the kind of the rows that say when the resync last asked a controller
 
 
 def queue_key(kind: str, key: str) -> str:
@@ -55,6 +56,24 @@ class WorkQueue:
             s.execute(update(Task).where(Task.queue_key == qk, Task.status == RUNNING)
                       .values(dirty=True))
         return None
+
+    def mark_resync(self, kind: str, started: datetime.datetime, keys: int) -> None:
+        """The resync asked `kind` what is due (from `started` to now) and queued `keys`: an
+        idle row (RESYNC, kind), never run, that says when a controller was last asked, so
+        an operator sees the loop is alive and a test can wait for a pass."""
+        now, qk = utcnow(), queue_key(RESYNC, kind)
+        values = dict(started_at=started, finished_at=now, result={"keys": keys})
+        with session_scope(self.db_url) as s:
+            if s.execute(update(Task).where(Task.queue_key == qk).values(**values)).rowcount:
+                return
+        try:
+            with session_scope(self.db_url) as s:
+                s.add(Task(job_id=None, queue_key=qk, seq=0, resource_type=RESYNC,
+                           resource=kind, source_region="", target_region="", payload={},
+                           status=IDLE, attempts=0, not_before=now, created_at=now,
+                           **values))
+        except IntegrityError:
+            pass   # another server's pass made it just now
 
     def ask(self, kind: str, key: str) -> str | None:
         """enqueue now, and the id of the item whether it was made or already there (for

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 
+from albatross.db.models import utcnow
 from albatross.db.work_queue import WorkQueue
 from albatross.reconcilers.base import ControllerContext
 from albatross.reconcilers.registry import CONTROLLERS
@@ -32,14 +33,18 @@ class Resync:
             if interval <= 0 or not everything and self._next.get(controller.kind, 0) > now:
                 continue
             self._next[controller.kind] = now + interval
+            started, keys = utcnow(), 0
             try:
                 for key in controller.due(ctx):
+                    keys += 1
                     item = self.queue.enqueue(controller.kind, key)
                     if item:
                         made.append(item)
             except Exception as exc:
                 LOG.warning("%s: what is due not known: %s", controller.kind,
                             type(exc).__name__)
+                continue
+            self.queue.mark_resync(controller.kind, started, keys)
         if made:
             self.rt.dispatcher.dispatch(made)
         return made

@@ -98,15 +98,16 @@ class KeypairSetReconciler(Reconciler):
 
     def apply(self, plan: Plan, ctx: TaskContext) -> Outcome:
         kp: KeypairSetPlan = plan.details["plan"]
-        compute = ctx.registry.connection(ctx.target_region).compute
+        conn = ctx.registry.connection(ctx.target_region)
         mappings = self._mappings(ctx)
         known = mappings.load()
         policy = ctx.payload.get("policy_id")
         for state in kp.replace:
-            compute.delete_keypair(state.name, ignore_missing=True, user_id=ctx.user_id)
+            nova_keypairs.delete_keypair(conn, state.name, ctx.user_id)
         for state in kp.create + kp.replace:
-            made = compute.create_keypair(name=state.name, public_key=state.public_key,
-                                          type=state.type, user_id=ctx.user_id)
+            made = nova_keypairs.create_keypair(conn, name=state.name,
+                                                public_key=state.public_key, type=state.type,
+                                                user_id=ctx.user_id)
             row = known.get(state.name)
             policies = set((row.details or {}).get("policies", ())) if row else set()
             if policy:
@@ -114,7 +115,7 @@ class KeypairSetReconciler(Reconciler):
             mappings.put(state.name, made.name, created=True, task_id=ctx.task_id,
                          details={"policies": sorted(policies)})
         for name in kp.delete:
-            compute.delete_keypair(name, ignore_missing=True, user_id=ctx.user_id)
+            nova_keypairs.delete_keypair(conn, name, ctx.user_id)
             mappings.remove(name)
         return Outcome("update" if kp.writes else "none", bool(kp.writes),
                        details={"writes": kp.writes, "created": [s.name for s in kp.create],

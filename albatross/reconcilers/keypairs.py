@@ -75,12 +75,12 @@ class KeypairReconciler(PlannedReconciler):
         src: KeypairState = plan.desired
         if plan.action == "none":
             return Outcome("none", False, src.name, plan.current.fingerprint)
-        compute = ctx.registry.connection(ctx.target_region).compute
+        conn = ctx.registry.connection(ctx.target_region)
         if plan.action == "replace":
-            compute.delete_keypair(src.name, ignore_missing=True, user_id=ctx.user_id)
+            nova_keypairs.delete_keypair(conn, src.name, ctx.user_id)
         try:
-            kp = compute.create_keypair(name=src.name, public_key=src.public_key,
-                                        type=src.type, user_id=ctx.user_id)
+            kp = nova_keypairs.create_keypair(conn, name=src.name, public_key=src.public_key,
+                                              type=src.type, user_id=ctx.user_id)
         except region_errors.Conflict:
             # created meanwhile (a crashed earlier attempt, a concurrent run): look again
             current = self.read_target(ctx)

@@ -181,22 +181,22 @@ class _Writer:
         self._update_in_place()
 
     def _update_in_place(self) -> None:
-        net, rp, st = self.conn.network, self.rp, self.stats
+        conn, rp, st = self.conn, self.rp, self.stats
         for _sid, tid, changes in rp.update_address_groups:
-            net.update_address_group(tid, **changes)
+            neutron.update_address_group(conn, tid, changes)
             st["writes"] += 1
         for tid, addresses in rp.add_addresses:
-            net.add_addresses_to_address_group(tid, addresses)
+            neutron.add_addresses(conn, tid, addresses)
             st["writes"] += 1
         for tid, addresses in rp.remove_addresses:
-            net.remove_addresses_from_address_group(tid, addresses)
+            neutron.remove_addresses(conn, tid, addresses)
             st["writes"] += 1
         for _sid, tid, changes in rp.update_groups:
             st["writes"] += neutron.update_group(self.conn, tid, changes)
         owned = {sid: set(m.owned_rules) for sid, m in self.target.mappings.groups.items()}
         touched = set()
         for sid, rid in rp.remove_rules:
-            net.delete_security_group_rule(rid, ignore_missing=True)
+            neutron.delete_rule(conn, rid)
             owned.setdefault(sid, set()).discard(rid)
             touched.add(sid)
             st["writes"] += 1
@@ -220,7 +220,7 @@ class _Writer:
             self.groups.put(sid, tid, created=created, task_id=self.ctx.task_id,
                             details=self._details(sid, frozenset(owned[sid])))
         for sid, tid in rp.delete_groups:
-            net.delete_security_group(tid, ignore_missing=True)
+            neutron.delete_group(conn, tid)
             self.groups.remove(sid)
             st["writes"] += 1
             st["groups_deleted"] += 1

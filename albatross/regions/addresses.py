@@ -5,6 +5,8 @@ need a full read. The networks are listed in full on every read, incremental one
 a port that changed may sit on a network that did not."""
 from collections.abc import Mapping
 
+from openstack import exceptions as sdk_exc
+
 from albatross.addresses.model import FloatingIP, Port, RouterGateway, Subnet
 
 Names = Mapping[str, str] | None
@@ -70,3 +72,18 @@ def read_inventory(conn, region: str, project_id: str,
             "ports": read_ports(conn, region, project_id, changed_since, names),
             "floating_ips": read_floating_ips(conn, region, project_id, changed_since),
             "router_gateways": read_router_gateways(conn, region, project_id)}
+
+
+def network_owner(conn, network_id: str) -> str | None:
+    """The project that owns the network, None if it is not found (or not visible)."""
+    try:
+        return conn.network.get_network(network_id).project_id
+    except sdk_exc.NotFoundException:
+        return None
+
+
+def create_subnet(conn, *, network_id: str, cidr: str, ip_version: int, project_id: str,
+                  name: str) -> str:
+    """The id of the subnet made."""
+    return conn.network.create_subnet(network_id=network_id, cidr=cidr, ip_version=ip_version,
+                                      project_id=project_id, name=name).id

@@ -1,4 +1,5 @@
-"""Nova keypair reads for keypair sync, through openstacksdk's compute proxy."""
+"""Nova keypairs for keypair sync, through openstacksdk's compute proxy; a user's keypairs
+are named with `user_id` (compute microversion 2.10)."""
 from openstack import exceptions as sdk_exc
 
 
@@ -13,3 +14,13 @@ def get_keypair(conn, name: str, user_id: str):
 def list_keypairs(conn, user_id: str) -> list:
     """Every keypair of the user in one region (one call: the list carries the keys)."""
     return list(conn.compute.keypairs(user_id=user_id))
+
+
+def create_keypair(conn, *, name: str, public_key: str, type: str, user_id: str):
+    """The keypair made (a Conflict: one of that name exists)."""
+    return conn.compute.create_keypair(name=name, public_key=public_key, type=type,
+                                       user_id=user_id)
+
+
+def delete_keypair(conn, name: str, user_id: str) -> None:
+    conn.compute.delete_keypair(name, ignore_missing=True, user_id=user_id)

@@ -78,3 +78,23 @@ def create_rules(conn, project_id: str, group_id: str, rules: list[Rule]) -> tup
         except sdk_exc.ConflictException:
             continue
     return ids, 1 + len(bodies)
+
+
+def update_address_group(conn, group_id: str, changes: dict) -> None:
+    conn.network.update_address_group(group_id, **changes)
+
+
+def add_addresses(conn, group_id: str, addresses: list[str]) -> None:
+    conn.network.add_addresses_to_address_group(group_id, addresses)
+
+
+def remove_addresses(conn, group_id: str, addresses: list[str]) -> None:
+    conn.network.remove_addresses_from_address_group(group_id, addresses)
+
+
+def delete_rule(conn, rule_id: str) -> None:
+    conn.network.delete_security_group_rule(rule_id, ignore_missing=True)
+
+
+def delete_group(conn, group_id: str) -> None:
+    conn.network.delete_security_group(group_id, ignore_missing=True)

@@ -6,7 +6,6 @@ import datetime
 import io
 import ipaddress
 import logging
-import time
 
 
 from albatross.addresses import allocator, conflicts
@@ -27,6 +26,9 @@ from albatross.timestamps import iso
 
 LOG = logging.getLogger(__name__)
 KINDS = ("subnet", "port", "floating_ip", "router_gateway")
+# one allocation per project at a time, across servers: the lease (renewed while held) and
+# how long a second request waits for it before a 503
+ALLOCATION_LEASE, ALLOCATION_WAIT = 120.0, 30.0
 
 
 def refresh(rt: Runtime, project_id: str, *, incremental: bool = False,
@@ -37,7 +39,7 @@ def refresh(rt: Runtime, project_id: str, *, incremental: bool = False,
     whatever other refreshes store meanwhile).
     Incremental reads only what changed since the last read (Neutron's changed_since) and
     cannot see deletions: a full read every [addresses] full_refresh_every reads does."""
-    store = AddressStore(rt.store.db_url)
+    store = rt.addresses
     last = {r.region: r for r in store.refreshes(project_id)}
     names = region_service.region_names(rt)
 
@@ -76,7 +78,7 @@ def _current(rt: Runtime, project_id: str, max_age: float | None) -> dict[str, l
     """The stored inventory, refreshed first when it is older than `max_age` seconds (never
     more often than [addresses] min_read_interval: a client asking max_age=0 in a loop must
     not turn into a full read of every region's Neutron each time)."""
-    store = AddressStore(rt.store.db_url)
+    store = rt.addresses
     if max_age is not None:
         max_age = max(max_age, rt.conf.addresses.min_read_interval)
         states, age = _age(store, project_id)
@@ -88,7 +90,7 @@ def _current(rt: Runtime, project_id: str, max_age: float | None) -> dict[str, l
 def refresh_on_request(rt: Runtime, project_id: str) -> dict[str, str]:
     """POST .../refresh: a read of every region now, unless one was made less than
     [addresses] min_read_interval ago (429, saying when to ask again)."""
-    _states, age = _age(AddressStore(rt.store.db_url), project_id)
+    _states, age = _age(rt.addresses, project_id)
     wait = rt.conf.addresses.min_read_interval
     if age is not None and age < wait:
         raise TooManyRequests(f"the project's addresses were read {age:.0f}s ago; read again "
@@ -189,7 +191,7 @@ def find(rt: Runtime, project_id: str, *, ip: str | None, mac: str | None,
 
 def project_conflicts(rt: Runtime, project_id: str, max_age: float) -> list[dict]:
     inv = _current(rt, project_id, max_age)
-    plan = AddressStore(rt.store.db_url).plan(project_id)
+    plan = rt.addresses.plan(project_id)
     found = conflicts.find_conflicts([s for s, _ in inv["subnet"]],
                                      [p for p, _ in inv["port"]],
                                      [f for f, _ in inv["floating_ip"]],
@@ -230,7 +232,7 @@ def external(rt: Runtime) -> dict:
 
 # ---- plans and allocation ------------------------------------------------------------------
 def get_plan(rt: Runtime, project_id: str) -> dict:
-    plan = AddressStore(rt.store.db_url).plan(project_id)
+    plan = rt.addresses.plan(project_id)
     if plan is None:
         raise NotFound(f"project {project_id} has no address plan", field="project_id")
     return {"project_id": project_id, "supernets": plan.supernets, "groups": plan.groups}
@@ -243,23 +245,21 @@ def set_plan(rt: Runtime, project_id: str, supernets: list[str], groups: dict) -
             parse_cidr(cidr)
         except ValueError as exc:
             raise BadRequest(f"supernets[{i}]: {exc}", field=f"supernets[{i}]")
-    AddressStore(rt.store.db_url).set_plan(project_id, supernets, groups)
+    rt.addresses.set_plan(project_id, supernets, groups)
     return get_plan(rt, project_id)
 
 
-def _own_network(network, region: str, network_id: str, project_id: str):
+def _own_network(conn, region: str, network_id: str, project_id: str):
     """The subnet goes on a network of the project's own, read with the caller's authority
     (a shared, external or another project's network is refused, even when visible)."""
     try:
-        net = network.get_network(network_id)
-    except region_errors.NotFound:
-        net = None
+        owner = neutron.network_owner(conn, network_id)
     except (*region_errors.UNREACHABLE, region_errors.SDKError) as exc:
         raise UpstreamUnavailable(f"cannot read network {network_id} in {region}: "
                                   f"{type(exc).__name__}", field="region")
-    if net is None:
+    if owner is None:
         raise NotFound(f"network {network_id} not found in {region}", field="network_id")
-    if net.project_id != project_id:
+    if owner != project_id:
         raise Forbidden(f"network {network_id} in {region} does not belong to project "
                         f"{project_id}: subnets are allocated only on the project's own "
                         "networks", field="network_id")
@@ -272,47 +272,26 @@ def allocate(rt: Runtime, caller: Caller, project_id: str, *, region: str, netwo
     time (a DB lease); the used space is read live from every region under that lease, plus
     reservations being created, so two concurrent requests never get overlapping CIDRs."""
     region_service.require_regions(rt, [region], "region")
-    network = delegation.acting(rt, caller).connection(region).network
-    _own_network(network, region, network_id, project_id)
-    store = AddressStore(rt.store.db_url)
+    conn = delegation.acting(rt, caller).connection(region)
+    _own_network(conn, region, network_id, project_id)
+    store = rt.addresses
     plan = store.plan(project_id)
     if plan is None or not plan.supernets:
         raise Conflict(f"project {project_id} has no address plan; PUT one first",
                        field="project_id")
     lock, owner = f"address-plan:{project_id}", f"alloc:{utcnow().timestamp()}:{id(store)}"
-    if not _acquire(rt, lock, owner):
+    try:
+        with locks.held(rt.store.db_url, lock, owner, ALLOCATION_LEASE, wait=ALLOCATION_WAIT,
+                        poll=0.1):
+            cidr, group, reservation = _reserve(rt, store, plan, project_id, region,
+                                                network_id, prefixlen, ip_version)
+    except locks.Busy:
         raise UpstreamUnavailable("another allocation of this project is running; try again",
-                                  field="project_id")
+                                  field="project_id") from None
     try:
-        group = conflicts.group_of(network_id, project_id, plan.groups)
-        # reservations first, then Neutron: an allocation that settles (its reservation
-        # ends) between the two reads has created its subnet before this live read starts.
-        # The used space is what this call read, not the stored inventory, which another
-        # refresh running meanwhile may replace with an older snapshot.
-        reserved = [a.cidr for a in store.reserved(project_id)]
-        seen: dict[str, dict] = {}
-        live = refresh(rt, project_id, read=seen)
-        down = [r for r, state in live.items() if state != "ok"]
-        if down:
-            raise UpstreamUnavailable(f"cannot check the address space of {', '.join(down)}: "
-                                      "allocation needs every region", field="region")
-        subnets = [s for inventory in seen.values() for s in inventory["subnets"]
-                   if conflicts.group_of(s.network_id, s.project_id, plan.groups) == group]
-        used = [s.cidr for s in subnets] + reserved
-        try:
-            cidr = allocator.next_free_cidr(plan.supernets, prefixlen, used, ip_version)
-        except allocator.PlanFull as exc:
-            raise Conflict(str(exc), field="prefix_length")
-        except ValueError as exc:
-            raise BadRequest(str(exc), field="prefix_length")
-        reservation = store.reserve(project_id=project_id, region=region,
-                                    network_id=network_id, cidr=cidr, ip_version=ip_version)
-    finally:
-        locks.release(rt.store.db_url, lock, owner)
-    try:
-        subnet = network.create_subnet(
-            network_id=network_id, cidr=cidr, ip_version=ip_version, project_id=project_id,
-            name=name or f"albatross-{cidr}")
+        subnet_id = neutron.create_subnet(
+            conn, network_id=network_id, cidr=cidr, ip_version=ip_version,
+            project_id=project_id, name=name or f"albatross-{cidr}")
     except Exception as exc:
         store.settle(reservation.id, error=reason(exc))
         status = getattr(exc, "status_code", None)
@@ -321,19 +300,39 @@ def allocate(rt: Runtime, caller: Caller, project_id: str, *, region: str, netwo
                              f"{reason(exc)}", field="network_id")
         raise UpstreamUnavailable(f"{region} could not create the subnet {cidr}: "
                                   f"{type(exc).__name__}", field="region")
-    store.settle(reservation.id, subnet_id=subnet.id)
+    store.settle(reservation.id, subnet_id=subnet_id)
     refresh(rt, project_id, incremental=True)
     return {"cidr": cidr, "region": region, "network_id": network_id,
-            "subnet_id": subnet.id, "ip_version": ip_version, "group": group}
+            "subnet_id": subnet_id, "ip_version": ip_version, "group": group}
 
 
-def _acquire(rt: Runtime, name: str, owner: str, wait: float = 30.0) -> bool:
-    deadline = time.monotonic() + wait
-    while not locks.acquire(rt.store.db_url, name, owner, 120.0):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
+def _reserve(rt: Runtime, store: AddressStore, plan, project_id: str, region: str,
+             network_id: str, prefixlen: int, ip_version: int):
+    """Under the project's allocation lease: the next free CIDR, reserved."""
+    group = conflicts.group_of(network_id, project_id, plan.groups)
+    # reservations first, then Neutron: an allocation that settles (its reservation
+    # ends) between the two reads has created its subnet before this live read starts.
+    # The used space is what this call read, not the stored inventory, which another
+    # refresh running meanwhile may replace with an older snapshot.
+    reserved = [a.cidr for a in store.reserved(project_id)]
+    seen: dict[str, dict] = {}
+    live = refresh(rt, project_id, read=seen)
+    down = [r for r, state in live.items() if state != "ok"]
+    if down:
+        raise UpstreamUnavailable(f"cannot check the address space of {', '.join(down)}: "
+                                  "allocation needs every region", field="region")
+    subnets = [s for inventory in seen.values() for s in inventory["subnets"]
+               if conflicts.group_of(s.network_id, s.project_id, plan.groups) == group]
+    used = [s.cidr for s in subnets] + reserved
+    try:
+        cidr = allocator.next_free_cidr(plan.supernets, prefixlen, used, ip_version)
+    except allocator.PlanFull as exc:
+        raise Conflict(str(exc), field="prefix_length")
+    except ValueError as exc:
+        raise BadRequest(str(exc), field="prefix_length")
+    reservation = store.reserve(project_id=project_id, region=region,
+                                network_id=network_id, cidr=cidr, ip_version=ip_version)
+    return cidr, group, reservation
 
 
 def _due(rt: Runtime, states: list, now) -> bool | None:
@@ -352,14 +351,14 @@ def _due(rt: Runtime, states: list, now) -> bool | None:
 def refreshes_due(rt: Runtime) -> list[str]:
     """The projects whose inventory is in use and due a read."""
     now, by_project = utcnow(), {}
-    for state in AddressStore(rt.store.db_url).refreshes():
+    for state in rt.addresses.refreshes():
         by_project.setdefault(state.project_id, []).append(state)
     return [p for p, states in by_project.items() if _due(rt, states, now) is not None]
 
 
 def refresh_if_due(rt: Runtime, project_id: str) -> bool:
     """The project's periodic read, if it is (still) due."""
-    states = AddressStore(rt.store.db_url).refreshes(project_id)
+    states = rt.addresses.refreshes(project_id)
     full = _due(rt, states, utcnow()) if states else None
     if full is None:
         return False

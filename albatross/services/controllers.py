@@ -3,6 +3,7 @@ the resync loop and the workers. The ones here run work whose steps are the serv
 own (a periodic audit is the API's audit; a rollout step is what an approval does), so they
 live beside it; jobs/ and reconcilers/ never import this module."""
 from albatross.reconcilers.base import Controller, ControllerContext, Outcome
+from albatross.db.work_queue import RESYNC
 from albatross.reconcilers.registry import CONTROLLERS
 from albatross.services import addresses, events, image_auto, images, logs, rollouts
 from albatross.services import quota_watch, sync_policies, work_items
@@ -119,6 +120,9 @@ class RetentionPurge(_OfRuntime):
 _MINE = (SyncPolicyAudits, LeftoverCopies, Rollouts, ImageAutoMode, AddressRefresh,
          QuotaReactions, RetentionPurge)
 KINDS = sorted([*CONTROLLERS, *(c.kind for c in _MINE)])
+# what GET /v1/work-items shows: the controllers' items and, per controller, the resync's
+# last pass (kind "resync", key: the controller)
+ITEM_KINDS = sorted([*KINDS, RESYNC])
 
 
 def controllers(rt: Runtime) -> dict[str, Controller]:

@@ -4,7 +4,7 @@ import datetime
 
 
 from albatross.db.models import utcnow
-from albatross.db.trusts import TrustGrant, TrustStore
+from albatross.db.trusts import TrustGrant
 from albatross.exceptions import Forbidden, UpstreamUnavailable
 from albatross.jobs import trusts as job_trusts
 from albatross.regions.delegation import Authority, DelegationLost
@@ -65,7 +65,7 @@ def lend(rt: Runtime, caller: Caller, owner_kind: str, owner_id: str) -> TrustGr
     auto mode) until it is deleted, in place of whoever lent it before."""
     trust = grant(rt, caller, lifetime_hours=0)
     release(rt, owner_kind, owner_id)
-    TrustStore(rt.store.db_url).add(trust, owner_kind, owner_id)
+    rt.trusts.add(trust, owner_kind, owner_id)
     return trust
 
 

@@ -5,7 +5,7 @@ import json
 import time
 from collections.abc import Iterator
 
-from albatross.db.events import Event, EventStore, decode_cursor, encode_cursor
+from albatross.db.events import Event, decode_cursor, encode_cursor
 from albatross.db.fulltext import QueryError, parse
 from albatross.db.models import utcnow
 from albatross.exceptions import BadRequest
@@ -64,7 +64,7 @@ def search(rt: Runtime, caller: Caller, query: dict) -> dict:
         except ValueError as exc:
             raise BadRequest(str(exc), field="cursor")
     limit = query.get("limit", 100)
-    found = EventStore(rt.store.db_url).search(**criteria, cursor=cursor, limit=limit)
+    found = rt.events.search(**criteria, cursor=cursor, limit=limit)
     return {"events": [view(e) for e in found],
             "next_cursor": encode_cursor(found[-1]) if len(found) == limit else None}
 
@@ -74,7 +74,7 @@ def tail(rt: Runtime, caller: Caller, query: dict, *, poll: float = 1.0,
     """Server-sent events: every new matching event as `data: {...}`, a comment line as a
     heartbeat so proxies keep the connection open."""
     criteria = _criteria(caller, query)
-    store = EventStore(rt.store.db_url)
+    store = rt.events
     last = store.last_id()
     started = beat = time.monotonic()
     yield b": tailing events\n\n"
@@ -92,4 +92,4 @@ def tail(rt: Runtime, caller: Caller, query: dict, *, poll: float = 1.0,
 
 def purge(rt: Runtime) -> int:
     days = rt.conf.events.retention_days
-    return EventStore(rt.store.db_url).purge(utcnow() - datetime.timedelta(days=days))
+    return rt.events.purge(utcnow() - datetime.timedelta(days=days))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from albatross.exceptions import BadRequest, NotFound
 from albatross.db.jobs import TaskSpec
-from albatross.reconcilers.flavors import FlavorState, find_flavor, snapshot
+from albatross.regions.flavors import FlavorState, find_flavor, snapshot
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
@@ -37,8 +37,8 @@ def _check(ref: str, source: str, found) -> FlavorState:
 
 
 def _read_sources(rt: Runtime, source: str, refs: list[str]) -> list[FlavorState]:
-    compute = rt.registry.connection(source).compute
-    found = rt.registry.fan_out(lambda ref: find_flavor(compute, ref), refs)
+    conn = rt.registry.connection(source)
+    found = rt.registry.fan_out(lambda ref: find_flavor(conn, ref), refs)
     states: dict[str, FlavorState] = {}
     for ref in refs:  # a name and the id of one flavor make one flavor
         state = _check(ref, source, found[ref])

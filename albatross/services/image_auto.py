@@ -16,9 +16,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from albatross.db.image_settings import ProjectSettings, SettingStore, as_setting
+from albatross.db.image_settings import ProjectSettings, as_setting
 from albatross.db.mappings import MappingStore
-from albatross.db.trusts import TrustGrant, TrustStore
+from albatross.db.trusts import TrustGrant
 from albatross.services import delegation
 from albatross.images import auto
 from albatross.images.meta import ImageState, state_from_raw
@@ -74,7 +74,7 @@ class _Project:
 
     def __init__(self, rt: Runtime, project_id: str):
         self.rt, self.project_id = rt, project_id
-        self.settings: ProjectSettings = SettingStore(rt.store.db_url).project(project_id)
+        self.settings: ProjectSettings = rt.image_settings.project(project_id)
         self.default = as_setting(self.settings.default)
 
     def effective(self, image_id: str) -> Effective:
@@ -158,7 +158,7 @@ def _act(proj: _Project, source: str, items: list[tuple[ImageState, Effective]],
 
 def _trust(proj: _Project) -> TrustGrant | None:
     """The trust auto mode acts through: of whoever turned it on last."""
-    rows = TrustStore(proj.rt.store.db_url).owned_by(image_modes.AUTO_OWNER, proj.project_id)
+    rows = proj.rt.trusts.owned_by(image_modes.AUTO_OWNER, proj.project_id)
     return delegation.borrowed(rows[0].id, rows[0].user_id, proj.project_id) if rows else None
 
 
@@ -244,7 +244,7 @@ class Poll:
 
 
 def _poll_project(rt: Runtime, project_id: str, full_scan_interval: float) -> Poll:
-    proj, store, now = _Project(rt, project_id), SettingStore(rt.store.db_url), time.time()
+    proj, store, now = _Project(rt, project_id), rt.image_settings, time.time()
     by_source: dict[str, list] = defaultdict(list)
     default_row = proj.settings.default
     marks = dict((default_row.state or {}) if default_row is not None else {})
@@ -309,14 +309,13 @@ def _poll_project(rt: Runtime, project_id: str, full_scan_interval: float) -> Po
 
 
 def _note_error(rt: Runtime, project_id: str, message: str) -> None:
-    row = SettingStore(rt.store.db_url).get(project_id)
+    row = rt.image_settings.get(project_id)
     if row is not None:
-        SettingStore(rt.store.db_url).set_state(row.id, {**(row.state or {}),
-                                                         "last_error": message})
+        rt.image_settings.set_state(row.id, {**(row.state or {}), "last_error": message})
 
 
 def auto_projects(rt: Runtime) -> list[str]:
-    return SettingStore(rt.store.db_url).auto_projects()
+    return rt.image_settings.auto_projects()
 
 
 def poll_project(rt: Runtime, project_id: str) -> Poll:

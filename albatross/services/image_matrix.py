@@ -2,11 +2,11 @@
 (Glance's visibility rules, as `images.visible_to` decides them for the project) and, per
 region, whether an identical copy is there. The source is listed with the member's own
 token (an admin's view with the service's credentials, filtered to the project); the copies
-in every other region at once with the service's credentials, by id. A region that does not answer is named
-and its cells say `unreachable`; the rest of the answer still comes."""
+in every other region at once with the service's credentials, by id. A region that does not
+answer is named and its cells say `unreachable`; the rest of the answer still comes."""
 import dataclasses
 
-from albatross.db.image_settings import SettingStore, as_setting
+from albatross.db.image_settings import as_setting
 from albatross.db.mappings import MappingStore
 from albatross.images import modes
 from albatross.images.meta import ImageState, state_from_raw
@@ -30,7 +30,7 @@ _LISTINGS = {"own": None, "public": {"visibility": "public"},
 def default_source(rt: Runtime, project_id: str) -> str:
     """The source of the project's image sync default, else the first region."""
     names = region_service.region_names(rt)
-    setting = SettingStore(rt.store.db_url).get(project_id)
+    setting = rt.image_settings.get(project_id)
     if setting is not None and setting.source_region in names:
         return setting.source_region
     return names[0]
@@ -137,7 +137,7 @@ def _read_target(rt: Runtime, caller: Caller, source: str, region: str,
 
 
 def _modes(rt: Runtime, project_id: str):
-    settings = SettingStore(rt.store.db_url).project(project_id)
+    settings = rt.image_settings.project(project_id)
     default = as_setting(settings.default)
     return lambda image_id: modes.resolve(as_setting(settings.images.get(image_id)), default)
 

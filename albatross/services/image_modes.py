@@ -22,7 +22,7 @@ AUTO_OWNER = "image_auto"  # trusts.owner_kind; owner_id: the project
 
 
 def _store(rt: Runtime) -> SettingStore:
-    return SettingStore(rt.store.db_url)
+    return rt.image_settings
 
 
 def _fields(row) -> dict:

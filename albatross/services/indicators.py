@@ -2,7 +2,7 @@
 controller: reconcilers/indicator_collection.py)."""
 import datetime
 
-from albatross.db.indicators import IndicatorStore, from_epoch, to_epoch
+from albatross.db.indicators import from_epoch, to_epoch
 from albatross.db.models import utcnow
 from albatross.exceptions import BadRequest
 from albatross.indicators import catalog, prometheus
@@ -61,7 +61,7 @@ def query(rt: Runtime, *, names: list[str] | None, region: str | None,
     range (docs/indicators.md): rollups fitting the step where raw samples no longer reach
     back, plus the raw samples newer than what those rollups hold."""
     s = settings(rt.conf)
-    store = IndicatorStore(rt.store.db_url)
+    store = rt.indicators
     now, marks = to_epoch(utcnow()), store.marks()
     sources = [Source(0, now - s.raw_retention)] + [
         Source(st, now - keep) for st, keep in s.levels if st in marks]
@@ -85,7 +85,7 @@ def query(rt: Runtime, *, names: list[str] | None, region: str | None,
 
 
 def summary(rt: Runtime) -> dict:
-    store = IndicatorStore(rt.store.db_url)
+    store = rt.indicators
     return summarize(store.last(), store.statuses())
 
 
@@ -94,5 +94,5 @@ def metrics_text(rt: Runtime) -> str:
     gives disappear rather than stay frozen (its `region_up` says it is down)."""
     interval = rt.conf.indicators.collect_interval
     since = utcnow() - datetime.timedelta(seconds=3 * interval) if interval else None
-    store = IndicatorStore(rt.store.db_url)
+    store = rt.indicators
     return prometheus.render(store.last_values(since))

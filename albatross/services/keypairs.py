@@ -10,20 +10,17 @@ from albatross.services import delegation
 from albatross.services import jobs as job_service
 from albatross.services import regions as region_service
 from albatross.services.caller import Caller
-from albatross.regions import errors as region_errors
+from albatross.regions import keypairs as nova_keypairs
 from albatross.services.runtime import Runtime
 
 def _read_sources(rt: Runtime, caller: Caller, source: str, names: list[str],
                   user_id: str) -> dict[str, dict]:
-    compute = delegation.acting(rt, caller).connection(source).compute
-
-    def read(name):
-        return compute.get_keypair(name, user_id=user_id)
-
-    found = rt.registry.fan_out(read, names)
+    conn = delegation.acting(rt, caller).connection(source)
+    found = rt.registry.fan_out(lambda name: nova_keypairs.get_keypair(conn, name, user_id),
+                                names)
     out = {}
     for name, kp in found.items():
-        if isinstance(kp, region_errors.NotFound):
+        if kp is None:
             raise NotFound(f"keypair {name!r} not found in region {source} for user {user_id}",
                            field="keypairs")
         if isinstance(kp, Exception):

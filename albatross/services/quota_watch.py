@@ -15,7 +15,6 @@ import threading
 import time
 from collections import OrderedDict
 
-from albatross.db.quotas import QuotaStore
 from albatross.quota import plan as quota_plan
 from albatross.quota.overshoot import worth_rebalancing
 from albatross.regions.quotas import read_project_quotas
@@ -78,7 +77,7 @@ def react(rt: Runtime, key: str) -> tuple[str | None, bool]:
     a rebalance. Returns (the job started, whether to look again later: a rebalance of the
     project was still running)."""
     project, _, region = key.partition("|")
-    store = QuotaStore(rt.store.db_url)
+    store = rt.quotas
     if not quota_service.governed(rt, store, project):
         return None, False
     if rt.store.unfinished_tasks(QUOTA_TASKS, [project]):

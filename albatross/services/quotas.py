@@ -17,7 +17,7 @@ ALL = "*"
 
 
 def _store(rt: Runtime) -> QuotaStore:
-    return QuotaStore(rt.store.db_url)
+    return rt.quotas
 
 
 

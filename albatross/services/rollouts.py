@@ -5,9 +5,8 @@ snapshot taken just before its wave. The rules live in images/rollout.py; this m
 the facts, does the I/O a step asks for, and records every transition in the history."""
 
 
-from albatross.db.image_settings import SettingStore
 from albatross.db.models import ImageRollout, RolloutEvent
-from albatross.db.trusts import TrustGrant, TrustStore
+from albatross.db.trusts import TrustGrant
 from albatross.db.rollouts import RolloutStore
 from albatross.exceptions import BadRequest, Conflict, NotFound, UpstreamUnavailable
 from albatross.images import rollout as machine
@@ -40,7 +39,7 @@ REGION_ERRORS = (*region_errors.REGION_ERRORS, UpstreamUnavailable)
 
 
 def _store(rt: Runtime) -> RolloutStore:
-    return RolloutStore(rt.store.db_url)
+    return rt.rollouts
 
 
 def _event(event: str, actor: str, before: str | None, after: str, *, wave: int | None = None,
@@ -309,12 +308,12 @@ def start(rt: Runtime, caller: Caller, body: dict) -> dict:
         source_region=source, waves=[{"regions": list(w)} for w in waves],
         auto_approve=bool(body.get("auto_approve")), state=machine.RUNNING, wave=0,
         trust_id=trust.id)
-    TrustStore(rt.store.db_url).add(trust, OWNER, row.id)  # kept for a later roll back
+    rt.trusts.add(trust, OWNER, row.id)  # kept for a later roll back
     if owner == caller.project_id:  # auto mode must not copy around the rollout
-        SettingStore(rt.store.db_url).put(owner, image.id, mode="controlled",
-                                          source_region=source,
-                                          target_regions=sorted(regions),
-                                          propagate_deletes=False)
+        rt.image_settings.put(owner, image.id, mode="controlled",
+                              source_region=source,
+                              target_regions=sorted(regions),
+                              propagate_deletes=False)
     rt.enqueue(CONTROLLER, row.id)   # its controller starts the first wave
     return view(rt, _store(rt).get(row.id), history=True)
 

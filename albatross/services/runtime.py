@@ -2,10 +2,23 @@
 from dataclasses import dataclass
 from functools import cached_property
 
-from albatross.db.work_queue import WorkQueue
+from albatross.db.addresses import AddressStore
+from albatross.db.events import EventStore
+from albatross.db.image_settings import SettingStore
+from albatross.db.indicators import IndicatorStore
 from albatross.db.jobs import JobStore
+from albatross.db.policies import PolicyStore
+from albatross.db.quotas import QuotaStore
+from albatross.db.rollouts import RolloutStore
+from albatross.db.trusts import TrustStore
+from albatross.db.work_queue import WorkQueue
 from albatross.regions.health import HealthProbe
 from albatross.regions.registry import RegionRegistry
+
+
+def _on_database(store_class):
+    """A store of the runtime's database, made on first use."""
+    return cached_property(lambda rt: store_class(rt.store.db_url))
 
 
 @dataclass
@@ -16,9 +29,16 @@ class Runtime:
     health: HealthProbe
     dispatcher: object
 
-    @cached_property
-    def work_queue(self) -> WorkQueue:
-        return WorkQueue(self.store.db_url)
+    # the database's stores, the service layer's only way to it (docs/decisions/0004)
+    work_queue = _on_database(WorkQueue)
+    policies = _on_database(PolicyStore)
+    image_settings = _on_database(SettingStore)
+    addresses = _on_database(AddressStore)
+    trusts = _on_database(TrustStore)
+    indicators = _on_database(IndicatorStore)
+    events = _on_database(EventStore)
+    quotas = _on_database(QuotaStore)
+    rollouts = _on_database(RolloutStore)
 
     def enqueue(self, kind: str, key: str) -> None:
         """Ask a controller to run for `key` now (de-duplicated), and tell the workers."""

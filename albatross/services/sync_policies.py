@@ -5,8 +5,7 @@ import logging
 
 from albatross.db.events import lost_event
 from albatross.db.models import SyncPolicy, utcnow
-from albatross.db.policies import PolicyStore, is_due, list_drift, record_unreachable
-from albatross.db.trusts import TrustStore
+from albatross.db.policies import is_due, list_drift, record_unreachable
 from albatross.exceptions import (BadRequest, Conflict, Forbidden, NotFound,
                                   UpstreamUnavailable)
 from albatross.db import job_states as states
@@ -54,12 +53,12 @@ def _selector(body: dict) -> Selector:
 def create(rt: Runtime, caller: Caller, body: dict) -> dict:
     selector = _selector(body)
     cap = rt.conf.sync.max_policies_per_project
-    if PolicyStore(rt.store.db_url).count(caller.project_id) >= cap:
+    if rt.policies.count(caller.project_id) >= cap:
         raise Conflict(f"the project has {cap} sync policies, the most allowed; delete one "
                        "first", field="name")
     targets = body["target_regions"]
     region_service.check_targets(rt, body["source_region"], targets)
-    store = PolicyStore(rt.store.db_url)
+    store = rt.policies
     if any(p.name == body["name"] for p in store.find(caller.project_id)):
         raise Conflict(f"a sync policy named {body['name']!r} already exists",
                        field="name")
@@ -71,13 +70,13 @@ def create(rt: Runtime, caller: Caller, body: dict) -> dict:
         selector=selector.to_dict(), propagate_deletes=body.get("propagate_deletes", False),
         repair=body.get("repair", True), enabled=body.get("enabled", True),
         interval=body.get("interval") or rt.conf.sync.audit_interval)
-    TrustStore(rt.store.db_url).add(trust, OWNER, policy.id)
+    rt.trusts.add(trust, OWNER, policy.id)
     return view(policy)
 
 
 def _load(rt: Runtime, caller: Caller, policy_id: str) -> SyncPolicy:
     """The policy if the caller may see it; 404 otherwise (never reveal another project's)."""
-    policy = PolicyStore(rt.store.db_url).get(policy_id)
+    policy = rt.policies.get(policy_id)
     if policy is None or not caller.allows(policy.project_id):
         raise NotFound(f"sync policy {policy_id} not found", field="policy_id")
     return policy
@@ -89,13 +88,12 @@ def get(rt: Runtime, caller: Caller, policy_id: str) -> dict:
 
 def list_policies(rt: Runtime, caller: Caller, limit: int = 100,
                   marker: str | None = None) -> list[dict]:
-    return [view(p) for p in PolicyStore(rt.store.db_url).find(caller.project_id, limit,
-                                                               marker)]
+    return [view(p) for p in rt.policies.find(caller.project_id, limit, marker)]
 
 
 def delete(rt: Runtime, caller: Caller, policy_id: str) -> None:
     _load(rt, caller, policy_id)
-    PolicyStore(rt.store.db_url).delete(policy_id)
+    rt.policies.delete(policy_id)
     delegation.release(rt, OWNER, policy_id)
 
 
@@ -108,23 +106,23 @@ def _regions(rt: Runtime, policy: SyncPolicy):
 def _redelegate(rt: Runtime, caller: Caller, policy: SyncPolicy) -> SyncPolicy:
     """An audit asked for by a member of the project renews a missing or dead trust with
     the caller's authority; the caller becomes the policy's user."""
-    if policy.trust_id and TrustStore(rt.store.db_url).get(policy.trust_id) is not None:
+    if policy.trust_id and rt.trusts.get(policy.trust_id) is not None:
         return policy
     if caller.project_id != policy.project_id:
         return policy  # an admin of another project cannot delegate for this one
     trust = delegation.lend(rt, caller, OWNER, policy.id)
-    PolicyStore(rt.store.db_url).delegate(policy.id, trust.id, caller.user_id)
-    return PolicyStore(rt.store.db_url).get(policy.id)
+    rt.policies.delegate(policy.id, trust.id, caller.user_id)
+    return rt.policies.get(policy.id)
 
 
 def _disable(rt: Runtime, policy: SyncPolicy, message: str) -> None:
     """Its authority is gone: the policy stops, with one event saying why."""
-    PolicyStore(rt.store.db_url).disable(policy.id, lost_event(
+    rt.policies.disable(policy.id, lost_event(
         project_id=policy.project_id, user_id=policy.user_id, resource_id=policy.id,
         summary=f"sync policy {policy.name!r} disabled: {message}",
         payload={"policy_id": policy.id}))
     if policy.trust_id:
-        TrustStore(rt.store.db_url).forget(policy.trust_id, OWNER, policy.id)
+        rt.trusts.forget(policy.trust_id, OWNER, policy.id)
         trusts.discard(rt.registry, policy.trust_id)
 
 
@@ -168,7 +166,7 @@ def _start_audit(rt: Runtime, policy: SyncPolicy, origin: str) -> str | None:
         params={"policy_id": policy.id, "policy_name": policy.name,
                 "resource_type": policy.resource_type, "source_region": policy.source_region,
                 "target_regions": targets})
-    PolicyStore(rt.store.db_url).mark_audited(policy.id, job_id)
+    rt.policies.mark_audited(policy.id, job_id)
     return job_id
 
 
@@ -179,7 +177,7 @@ def audit(rt: Runtime, caller: Caller, policy_id: str, origin: str = "api") -> d
 
 def _claim(rt: Runtime, policy: SyncPolicy) -> bool:
     """Compare-and-set on last_audit_at: of several servers, one starts the audit."""
-    return PolicyStore(rt.store.db_url).claim_audit(policy.id, policy.last_audit_at)
+    return rt.policies.claim_audit(policy.id, policy.last_audit_at)
 
 
 def _running(rt: Runtime, job_id: str | None) -> bool:
@@ -194,13 +192,13 @@ def _running(rt: Runtime, job_id: str | None) -> bool:
 
 def audits_due(rt: Runtime) -> list[str]:
     """The policies whose periodic audit is due."""
-    return [p.id for p in PolicyStore(rt.store.db_url).due()]
+    return [p.id for p in rt.policies.due()]
 
 
 def audit_if_due(rt: Runtime, policy_id: str) -> str | None:
     """Start the policy's periodic audit if it is (still) due and its last one has finished;
     returns the job. A source region that cannot be read is recorded as drift-unknown."""
-    policy = PolicyStore(rt.store.db_url).get(policy_id)
+    policy = rt.policies.get(policy_id)
     if policy is None or not is_due(policy, utcnow()) or _running(rt, policy.last_job_id) \
             or not _claim(rt, policy):
         return None

@@ -3,6 +3,7 @@ idle, per kind and key, and when each key was last looked at (docs/decisions/000
 import datetime
 
 from albatross.db.models import utcnow
+from albatross.db.work_queue import RESYNC
 from albatross.services.runtime import Runtime
 from albatross.timestamps import iso
 
@@ -16,7 +17,8 @@ def _view(item) -> dict:
             "due_at": iso(item.not_before) if item.status == "QUEUED" else None,
             "attempts": item.attempts, "asked_again": bool(item.dirty),
             "last_error": item.error, "started_at": iso(item.started_at),
-            "finished_at": iso(item.finished_at)}
+            "finished_at": iso(item.finished_at),
+            **({"keys": (item.result or {}).get("keys")} if item.resource_type == RESYNC else {})}
 
 
 def list_items(rt: Runtime, query: dict) -> dict:

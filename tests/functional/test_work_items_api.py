@@ -55,3 +55,23 @@ def test_only_an_admin_sees_the_queue_and_the_kind_is_checked(api):
     assert resp.status_int == 400 and json.loads(resp.body)["error"]["field"] == "kind"
     resp = api.request("GET", "/v1/work-items?limit=0", who=admin)
     assert resp.status_int == 400 and json.loads(resp.body)["error"]["field"] == "limit"
+
+
+def test_each_resync_pass_is_shown_per_controller(api):
+    """When the resync last asked each controller, and how many keys it named: the loop is
+    seen alive, and a test can wait for a pass instead of sleeping through one."""
+    from albatross.jobs.periodic import Resync
+    from albatross.services.controllers import controllers
+    admin = api.identity(roles=("admin", "member", "reader"))
+    api.rt.enqueue("sync_policy_audit", "p-9")     # an item of its own, not a pass
+    Resync(api.rt, list(controllers(api.rt).values())).once()
+    rows = {i["key"]: i for i in _items(api, admin, "?kind=resync")["items"]}
+    assert {"image_rollout", "retention_purge", "sync_policy_audit"} <= set(rows)
+    assert "quota_reaction" not in rows           # only notifications queue its keys
+    assert all(r["status"] == "idle" and r["started_at"] <= r["finished_at"]
+               for r in rows.values())
+    assert rows["retention_purge"]["keys"] == 1 and rows["image_rollout"]["keys"] == 0
+    first = rows["retention_purge"]["finished_at"]
+    Resync(api.rt, list(controllers(api.rt).values())).once()
+    [again] = _items(api, admin, "?kind=resync&key=retention_purge")["items"]
+    assert again["finished_at"] >= first and _items(api, admin)["queued_or_running"] >= 1

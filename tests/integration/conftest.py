@@ -242,3 +242,19 @@ def wait_looked_at(admin: User, kind: str, key: str, since: str, timeout: float 
             return done[0]
         assert time.monotonic() < deadline, f"{kind} never looked at {key} after {since}"
         time.sleep(0.2)
+
+
+def wait_resynced(admin: User, kind: str, since: str, timeout: float = 60) -> None:
+    """Wait until the resync has asked `kind` what is due after `since`, and every item it
+    queued then has run: whatever that controller would do by itself, it has done."""
+    deadline = time.monotonic() + timeout
+    while True:
+        passes = admin.call("GET", "/v1/work-items", params={"kind": "resync", "key": kind})
+        assert passes.status_code == 200, passes.text
+        if any((p["started_at"] or "") >= since for p in passes.json()["items"]):
+            active = admin.call("GET", "/v1/work-items", params={"kind": kind,
+                                                                 "active": "true"})
+            if not [i for i in active.json()["items"] if (i["due_at"] or "") <= now_iso()]:
+                return
+        assert time.monotonic() < deadline, f"no resync of {kind} done after {since}"
+        time.sleep(0.2)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from albatross.devcloud import DevCloud
-from tests.integration.conftest import wait_job
+from tests.integration.conftest import at, now_iso, wait_job, wait_resynced
 from tests.integration.server import Server, db_upgrade, free_port, write_config
 from tests.integration.test_image_sync import image_bytes, upload
 
@@ -85,7 +85,7 @@ def assert_one_good_copy(cloud, region: str, project_id: str, source) -> None:
         [("active", source.hash_value, source.size)], [(c.id, c.status) for c in copies]
 
 
-def test_target_glance_dies_mid_copy_then_the_retry_completes(member, project, cloud,
+def test_target_glance_dies_mid_copy_then_the_retry_completes(member, users, project, cloud,
                                                               regions, faulty):
     src, good = regions[0], regions[1]
     img = upload(member.conn(src), "outage", image_bytes(96, "outage"))
@@ -113,7 +113,8 @@ def test_target_glance_dies_mid_copy_then_the_retry_completes(member, project, c
     retried = task_in(job, faulty)["result"]
     assert retried["bytes"] == img.size and retried["hash_value"] == img.hash_value
     assert_one_good_copy(cloud, faulty, project.id, img)
-    time.sleep(5)  # two janitor rounds: the finished copy is not taken for a leftover
+    # a janitor round after it: the finished copy is not taken for a leftover
+    wait_resynced(users["admin"], "image_leftover", now_iso())
     assert_one_good_copy(cloud, faulty, project.id, img)
 
 
@@ -128,8 +129,8 @@ def own_server(devcloud, tmp_path, name: str, port: int, **extra) -> Server:
     return Server(config, port, tmp_path / f"{name}.log").start()
 
 
-def test_a_retry_before_the_janitor_keeps_its_copy(devcloud, project, cloud, regions, faulty,
-                                                   tmp_path):
+def test_a_retry_before_the_janitor_keeps_its_copy(devcloud, project, cloud, users, regions,
+                                                   faulty, tmp_path):
     """A retry that finds the half copy before the janitor does recreates it; the janitor
     running later must not take the new copy, or its mapping, for the leftover."""
     src, port = regions[0], free_port()
@@ -154,9 +155,10 @@ def test_a_retry_before_the_janitor_keeps_its_copy(devcloud, project, cloud, reg
         assert job["status"] == "SUCCESS", [t["error"] for t in job["tasks"]]
         assert job["tasks"][0]["result"]["action"] == "recreate"
         server.stop()
+        started = now_iso()
         server = own_server(devcloud, tmp_path, "janitor", port,
                             sync={"audit_check_interval": 1})
-        time.sleep(5)
+        wait_resynced(at(users["admin"], server.url), "image_leftover", started)
         assert_one_good_copy(cloud, faulty, project.id, img)
         again = wait_job(user, start_sync(user, src, [faulty], [img.id]), timeout=300)
         assert again["tasks"][0]["result"]["action"] == "none", again  # still mapped

@@ -12,7 +12,7 @@ import kombu
 import pytest
 
 from albatross.regions import images as glance
-from tests.integration.conftest import at, now_iso, wait_job, wait_looked_at
+from tests.integration.conftest import at, now_iso, wait_job, wait_looked_at, wait_resynced
 from tests.integration.server import start_albatross
 from tests.integration.test_cli import cli
 from tests.integration.test_image_sync import image_bytes, upload
@@ -108,10 +108,12 @@ def test_lazy_copies_nothing_up_front_and_ensure_prefers_the_settings_source(mem
     data = image_bytes(1, "lazy-mode")
     img = upload(member.conn(first), "lazy-mode", data)
     upload(member.conn(preferred), "lazy-mode", data, id=img.id)
+    set_at = now_iso()
     resp = member.call("PUT", f"/v1/images/{img.id}/sync-mode",
                        json={"mode": "lazy", "source_region": preferred})
     assert resp.status_code == 200, resp.text
-    time.sleep(4)  # two resync passes: lazy queues no poll, so nothing moves by itself
+    # a resync pass of auto mode since: lazy queues no poll, so nothing moves by itself
+    wait_resynced(users["admin"], "image_auto", set_at)
     resp = users["admin"].call("GET", "/v1/work-items", params={
         "kind": "image_auto", "key": member.project_id})
     assert resp.status_code == 200 and resp.json()["items"] == [], resp.text

@@ -133,9 +133,11 @@ def test_paused_rollout_never_advances_and_abort_stops_it(member, users, regions
     resp = member.call("POST", "/v1/image-rollouts", json={
         "image_id": img.id, "source_region": src, "waves": [[second]]})
     assert resp.status_code == 409 and resp.json()["error"]["field"] == "waves"
-    assert wait_job(member, job_id, 300)["status"] == "SUCCESS"
-    # the job's end wakes the rollout's controller: once it has looked, nothing moved
-    wait_looked_at(admin, "image_rollout", rollout["id"], now_iso())
+    job = wait_job(member, job_id, 300)
+    assert job["status"] == "SUCCESS", job
+    # the job's end wakes the rollout's controller (at once: maybe before we saw the job
+    # end); once a run that started after it is over, nothing has moved
+    wait_looked_at(admin, "image_rollout", rollout["id"], job["finished_at"])
     rollout = wait_state(member, rollout["id"], timeout=0)
     assert rollout["state"] == "paused" and rollout["waves"][0]["verified"] is False
     assert images_of(member, second) == before[second]

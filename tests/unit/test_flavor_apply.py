@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from openstack import exceptions as sdk_exc
 
 from albatross.reconcilers.base import Conflict, TaskContext
-from albatross.reconcilers.flavors import (FlavorReconciler, FlavorState, diff_flavor,
-                                           read_target_flavor, snapshot)
+from albatross.reconcilers.flavors import FlavorReconciler, diff_flavor
+from albatross.regions.flavors import FlavorState, read_target_flavor, snapshot
 
 
 class FakeNova:
@@ -100,7 +100,7 @@ def test_one_reconcile_makes_the_target_equal(s_specs, t_specs, s_access, t_acce
         assert nova.writes == 0
         return
     assert not refused
-    assert read_target_flavor(nova, source.id, source.name) == source
+    assert read_target_flavor(SimpleNamespace(compute=nova), source.id, source.name) == source
     assert outcome.written == (nova.writes > 0)
     again = FlavorReconciler().reconcile(ctx)
     assert (again.action, again.written) == ("none", False)

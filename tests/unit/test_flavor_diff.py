@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from albatross.reconcilers.flavors import (IMMUTABLE, FlavorState, diff_flavor, from_snapshot,
-                                           snapshot)
+from albatross.reconcilers.flavors import IMMUTABLE, diff_flavor
+from albatross.regions.flavors import FlavorState, from_snapshot, snapshot
 
 keys = st.sampled_from(["hw:cpu_policy", "hw:numa_nodes", "hw:mem_page_size",
                         "quota:disk_read_iops_sec", "trait:CUSTOM_GPU"])

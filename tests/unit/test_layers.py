@@ -74,6 +74,21 @@ def test_only_regions_talk_to_openstack():
     assert not {k: v for k, v in wrong.items() if v}
 
 
+PROXIES = {"compute", "network", "image", "block_storage", "volume", "identity", "placement",
+           "load_balancer", "object_store", "orchestration", "dns"}
+
+
+def test_only_regions_call_openstack_proxies():
+    """Not even through a connection handed over: a call like `conn.network.create_subnet()`
+    belongs in a regions/ function (the layers above name what to do, regions/ how)."""
+    wrong = {rel: sorted({n.func.value.attr for n in ast.walk(ast.parse(path.read_text()))
+                          if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                          and isinstance(n.func.value, ast.Attribute)
+                          and n.func.value.attr in PROXIES})
+             for rel, path in _sources("regions", *OWN_CLIENTS)}
+    assert not {k: v for k, v in wrong.items() if v}
+
+
 def test_only_db_builds_queries():
     """The layers above reach the database through db/'s stores (most of them on the
     runtime), never with SQLAlchemy or a session of their own."""

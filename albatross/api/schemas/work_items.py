@@ -1,8 +1,9 @@
 from albatross.api.schemas.common import NULLABLE_STR, TIMESTAMP
-from albatross.services.controllers import KINDS
+from albatross.services.controllers import ITEM_KINDS as KINDS
 
 QUERY = {
-    "kind": {"enum": KINDS, "description": "Only this controller's items."},
+    "kind": {"enum": KINDS, "description": "Only this controller's items (`resync`: when the "
+                                           "resync last asked each controller)."},
     "key": {"type": "string", "minLength": 1, "maxLength": 255,
             "description": "Only the item of this object (a project, policy or rollout id)."},
     "active": {"type": "boolean", "default": False,
@@ -22,7 +23,9 @@ ITEM = {
                         "description": "Asked for while running: runs again right after."},
         "last_error": NULLABLE_STR,
         "started_at": {**TIMESTAMP, "description": "When the last (or current) run started."},
-        "finished_at": {**TIMESTAMP, "description": "When the last run ended."}},
+        "finished_at": {**TIMESTAMP, "description": "When the last run ended."},
+        "keys": {"type": "integer",
+                 "description": "A resync row: how many keys the controller named due."}},
 }
 ITEM_LIST = {"type": "object", "required": ["items", "queued_or_running"],
              "properties": {"items": {"type": "array", "items": ITEM},
