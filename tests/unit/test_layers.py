@@ -8,7 +8,7 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2] / "albatross"
-TOP = {"cmd", "wsgi", "devcloud"}
+TOP = {"cmd", "wsgi", "devcloud", "regionsim"}
 # package -> the albatross packages it must never import
 FORBIDDEN = {
     "api": TOP,
@@ -49,7 +49,7 @@ def _sources(*excluded: str):
 # clients of their own, not of the regions: the CLI and the dashboard log in to Keystone for
 # the Albatross API, the log agent ships lines with its own token, the dev cloud installs
 # and checks OpenStack itself
-OWN_CLIENTS = ("cmd", "ui", "logs", "devcloud")
+OWN_CLIENTS = ("cmd", "ui", "logs", "devcloud", "regionsim")
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
