@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=f"{name} one service, e.g. {name} RegionTwo nova")
         sp.add_argument("region")
         sp.add_argument("service", choices=DevCloud.SERVICES)
+    sim = sub.add_parser("sim", help="the region simulator with N regions and its own "
+                                     "Keystone (docs/decisions/0005)")
+    sim.add_argument("--regions", type=int, default=100)
+    sim.add_argument("--rtt-ms", type=float, default=0.0, help="round trip of every region")
     sub.add_parser("info", help="print the JSON of DevCloud.info()")
     sub.add_parser("freeze", help="rewrite constraints.txt from the dev cloud venv")
     return ap
@@ -69,6 +73,11 @@ def main(argv: list[str]) -> int:
             dc.stop_service(args.region, args.service)
         elif args.cmd == "start":
             dc.start_service(args.region, args.service)
+        elif args.cmd == "sim":
+            from .sim_catalog import simulate
+            found = simulate(Paths.from_env(args.base), args.regions, args.rtt_ms)
+            print(json.dumps({k: v for k, v in found.items() if k != "region_names"},
+                             indent=2))
         elif args.cmd == "info":
             print(json.dumps(dc.info(), indent=2))
         elif args.cmd == "freeze":
