@@ -237,6 +237,34 @@ async def rule_delete(request):
     return web.Response(status=204)
 
 
+def _fields(request, rows: list[dict]) -> list[dict]:
+    wanted = request.query.getall("fields", [])
+    return [{k: v for k, v in r.items() if k in wanted} for r in rows] if wanted else rows
+
+
+def _lister(kind: str):
+    async def listing(request):
+        region = request.app[SIM].region(request)
+        return _json(200, {kind: _fields(request, region.listed(
+            kind, _project_filter(request), request.query.get("changed_since")))})
+    return listing
+
+
+def _creator(kind: str, create):
+    async def creating(request):
+        region = request.app[SIM].region(request)
+        body = (await request.json()).get(kind) or {}
+        return _json(201, {kind: create(region, body)})
+    return creating
+
+
+async def nothing_listed(request):
+    """Floating IPs and routers: none are simulated yet (an empty listing, as a project
+    without any)."""
+    request.app[SIM].region(request)
+    return _json(200, {request.path.rsplit("/", 1)[-1]: []})
+
+
 async def address_groups(request):
     """No address-group extension here (Albatross copes: a region without it)."""
     raise ApiError(404, "The resource could not be found.")
@@ -292,6 +320,14 @@ def build(sim: Simulator) -> web.Application:
         web.post(n + "/v2.0/security-group-rules", rules_create),
         web.delete(n + "/v2.0/security-group-rules/{id}", rule_delete),
         web.get(n + "/v2.0/address-groups", address_groups),
+        web.get(n + "/v2.0/networks", _lister("networks")),
+        web.post(n + "/v2.0/networks", _creator("network", Region.network_create)),
+        web.get(n + "/v2.0/subnets", _lister("subnets")),
+        web.post(n + "/v2.0/subnets", _creator("subnet", Region.subnet_create)),
+        web.get(n + "/v2.0/ports", _lister("ports")),
+        web.post(n + "/v2.0/ports", _creator("port", Region.port_create)),
+        web.get(n + "/v2.0/floatingips", nothing_listed),
+        web.get(n + "/v2.0/routers", nothing_listed),
     ])
     return app
 

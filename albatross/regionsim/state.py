@@ -3,10 +3,27 @@ as Nova and Neutron answer: keypairs per user, unique by name; security groups p
 a default group made on the first look at a project, rules unique by their fields."""
 import base64
 import dataclasses
+import datetime
 import hashlib
+import ipaddress
+import random
 import uuid
 
 from albatross.quota.resources import RESOURCES
+
+
+def _stamp() -> dict:
+    """Neutron's timestamps (the `changed_since` filter compares them)."""
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"created_at": now, "updated_at": now}
+
+
+def _span(start, end):
+    """The addresses from start to end, lazily (a /8 pool must not be listed)."""
+    address = start
+    while address <= end:
+        yield address
+        address += 1
 
 
 class ApiError(Exception):
@@ -44,6 +61,71 @@ class Region:
     groups: dict = dataclasses.field(default_factory=dict)      # id -> dict (rules inside)
     projects_seen: set = dataclasses.field(default_factory=set)
     limits: dict = dataclasses.field(default_factory=dict)      # project -> {name: limit}
+    networks: dict = dataclasses.field(default_factory=dict)    # id -> dict
+    subnets: dict = dataclasses.field(default_factory=dict)     # id -> dict
+    ports: dict = dataclasses.field(default_factory=dict)       # id -> dict
+
+    # ---- Neutron networks, subnets, ports (the address inventory) ------------------------
+    def network_create(self, body: dict) -> dict:
+        project = body.get("project_id") or body.get("tenant_id")
+        if not project:
+            raise ApiError(400, "project_id is required")
+        net = {"id": str(uuid.uuid4()), "name": body.get("name", ""), "project_id": project,
+               "tenant_id": project, "status": "ACTIVE", "admin_state_up": True,
+               "shared": False, "router:external": False, "subnets": [], **_stamp()}
+        self.networks[net["id"]] = net
+        return net
+
+    def subnet_create(self, body: dict) -> dict:
+        net = self.networks.get(body.get("network_id", ""))
+        if net is None:
+            raise ApiError(404, f"Network {body.get('network_id')} could not be found.")
+        try:
+            cidr = ipaddress.ip_network(body.get("cidr", ""), strict=True)
+        except ValueError:
+            raise ApiError(400, f"Invalid input for cidr: {body.get('cidr')!r}") from None
+        hosts = cidr.num_addresses - (2 if cidr.version == 4 else 1)
+        if hosts < 2:
+            raise ApiError(400, f"The subnet {cidr} is too small")
+        first, last = cidr.network_address + 1, cidr.network_address + hosts
+        sub = {"id": str(uuid.uuid4()), "name": body.get("name", ""),
+               "network_id": net["id"], "project_id": net["project_id"],
+               "tenant_id": net["project_id"], "cidr": str(cidr),
+               "ip_version": cidr.version, "gateway_ip": str(first),
+               "allocation_pools": [{"start": str(first + 1), "end": str(last)}],
+               "subnetpool_id": None, "enable_dhcp": False, **_stamp()}
+        self.subnets[sub["id"]] = sub
+        net["subnets"].append(sub["id"])
+        return sub
+
+    def port_create(self, body: dict) -> dict:
+        net = self.networks.get(body.get("network_id", ""))
+        if net is None:
+            raise ApiError(404, f"Network {body.get('network_id')} could not be found.")
+        used = {ip["ip_address"] for p in self.ports.values() for ip in p["fixed_ips"]}
+        fixed = []
+        for sid in net["subnets"]:
+            pool = self.subnets[sid]["allocation_pools"][0]
+            start, end = ipaddress.ip_address(pool["start"]), ipaddress.ip_address(pool["end"])
+            free = next((a for a in _span(start, end) if str(a) not in used), None)
+            if free is None:
+                raise ApiError(409, f"No more IP addresses available on network {net['id']}.")
+            fixed.append({"subnet_id": sid, "ip_address": str(free)})
+        port = {"id": str(uuid.uuid4()), "name": body.get("name", ""),
+                "network_id": net["id"], "project_id": net["project_id"],
+                "tenant_id": net["project_id"], "fixed_ips": fixed,
+                "mac_address": "fa:16:3e:" + ":".join(f"{random.randrange(256):02x}"
+                                                      for _ in range(3)),
+                "device_owner": body.get("device_owner", ""),
+                "device_id": body.get("device_id", ""), "status": "DOWN", **_stamp()}
+        self.ports[port["id"]] = port
+        return port
+
+    def listed(self, kind: str, project_id: str | None, changed_since: str | None) -> list:
+        rows = {"networks": self.networks, "subnets": self.subnets, "ports": self.ports}[kind]
+        return [r for r in rows.values()
+                if (project_id is None or r["project_id"] == project_id)
+                and (not changed_since or r["updated_at"] >= changed_since.rstrip("Z"))]
 
     # ---- quotas (Nova's and Cinder's os-quota-sets, Neutron's quotas) ----------------
     def limit_of(self, project_id: str, name: str) -> int:

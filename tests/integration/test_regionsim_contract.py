@@ -2,9 +2,12 @@
 regions/ functions, openstacksdk underneath) against the dev cloud's Nova and Neutron and
 against the simulator give the same outcomes (status classes) and the same values in every
 field Albatross reads. Ids and timestamps differ by nature and are left out."""
+import ipaddress
+
 import pytest
 from openstack import exceptions as sdk_exc
 
+from albatross.regions import addresses
 from albatross.regions import keypairs as nova_keypairs
 from albatross.regions import quotas
 from albatross.regions import secgroups as neutron
@@ -77,12 +80,31 @@ def transcript(conn, project_id: str, user_id: str) -> list:
     return out
 
 
+def inventory(conn, project_id: str) -> dict:
+    """A network with a subnet and a port, then the address inventory Albatross reads."""
+    net = conn.network.create_network(name="contract-net", project_id=project_id)
+    conn.network.create_subnet(network_id=net.id, cidr="10.77.0.0/24", ip_version=4,
+                               name="contract-sub", project_id=project_id, enable_dhcp=False)
+    conn.network.create_port(network_id=net.id, project_id=project_id, name="contract-port")
+    read = addresses.read_inventory(conn, "R", project_id)
+    [subnet] = read["subnets"]
+    pool = [ipaddress.ip_address(a) for a in subnet.allocation_pools[0]]
+    return {"subnets": [(s.cidr, s.ip_version, s.gateway, s.allocation_pools, s.name,
+                         s.network_name) for s in read["subnets"]],
+            "ports": [(p.mac[:9], [pool[0] <= ipaddress.ip_address(ip) <= pool[1]
+                                   for _sid, ip in p.fixed_ips], p.device_owner, p.name,
+                       p.network_name) for p in read["ports"]],
+            "floating_ips": read["floating_ips"], "router_gateways": read["router_gateways"]}
+
+
 def test_the_simulator_answers_as_nova_and_neutron(project, cloud, regions):
     real = cloud["conns"][regions[0]]
     user_id, _connect = project.member()
     sim = Running(Simulator(["Sim0001"]))
     try:
         simulated = transcript(sim.connection("Sim0001"), project.id, user_id)
+        simulated_inventory = inventory(sim.connection("Sim0001"), project.id)
     finally:
         sim.stop()
     assert transcript(real, project.id, user_id) == simulated
+    assert inventory(real, project.id) == simulated_inventory

@@ -121,3 +121,32 @@ def test_quotas_as_the_services_keep_them(sim):
         quotas.write_project_limits(conn, "pq", {"security_group": 0})
     assert quotas._read_network(conn, "pq", ["security_group"], False)[0] == {
         "security_group": 5}
+
+
+def test_the_address_inventory_as_neutron_keeps_it(sim):
+    """Networks, subnets (gateway and pool as Neutron makes them) and ports (the first free
+    address of each subnet, Neutron's MAC prefix), read as the address refresh reads them;
+    Neutron's `changed_since` filter (sent by a raw query: openstacksdk drops it)."""
+    import requests
+    from albatross.regions import addresses
+    conn = sim.connection("Sim0001")
+    net = conn.network.create_network(name="n", project_id="pa")
+    conn.network.create_subnet(network_id=net.id, cidr="10.8.0.0/29", ip_version=4,
+                               name="s", project_id="pa")
+    ports = [conn.network.create_port(network_id=net.id, project_id="pa") for _ in range(5)]
+    assert [p.fixed_ips[0]["ip_address"] for p in ports] == [
+        f"10.8.0.{i}" for i in range(2, 7)]
+    with pytest.raises(sdk_exc.ConflictException):          # the pool is used up
+        conn.network.create_port(network_id=net.id, project_id="pa")
+    inv = addresses.read_inventory(conn, "Sim0001", "pa")
+    [subnet] = inv["subnets"]
+    assert (subnet.gateway, subnet.allocation_pools) == ("10.8.0.1", (("10.8.0.2", "10.8.0.6"),))
+    assert len(inv["ports"]) == 5 and all(p.mac.startswith("fa:16:3e:") for p in inv["ports"])
+    assert inv["floating_ips"] == [] and inv["router_gateways"] == []
+    base = f"{sim.url}/Sim0001/network/v2.0/ports"
+    assert len(requests.get(base, params={"project_id": "pa", "changed_since":
+                                          "2000-01-01T00:00:00Z"}, timeout=10).json()["ports"]) == 5
+    assert requests.get(base, params={"changed_since": "2999-01-01T00:00:00Z"},
+                        timeout=10).json()["ports"] == []
+    with pytest.raises(sdk_exc.BadRequestException):
+        conn.network.create_subnet(network_id=net.id, cidr="10.8.0.1/24", ip_version=4)
