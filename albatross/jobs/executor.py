@@ -10,7 +10,6 @@ from albatross.db import job_states as states
 from albatross.db import locks
 from albatross.db.events import EventStore, lost_event
 from albatross.db.jobs import Claim, JobStore
-from albatross.db.mappings import MappingStore
 from albatross.db.models import Job, Task
 from albatross.db.trusts import TrustStore
 from albatross.db.work_queue import WorkQueue
@@ -72,10 +71,11 @@ class TaskExecutor:
                            task.payload or {}, job.project_id, job.user_id, task.id,
                            self.store.db_url, self.options,
                            report=lambda result: self.store.progress(claim, result),
-                           records=Records(self.store.db_url, task_id=task.id,
-                                           project_id=job.project_id,
-                                           source_region=task.source_region,
-                                           target_region=task.target_region))
+                           records=self._records(task, job))
+
+    def _records(self, task: Task, job: Job) -> Records:
+        return Records(self.store.db_url, task_id=task.id, project_id=job.project_id,
+                       source_region=task.source_region, target_region=task.target_region)
 
     def _holding(self, stack: contextlib.ExitStack, reconciler, ctx: TaskContext):
         """The context with the lease of the lock the reconciler declared, held until
@@ -229,8 +229,7 @@ class TaskExecutor:
 
     def _record_mapping(self, task: Task, job: Job, outcome: Outcome) -> None:
         """Source -> target, and whether Albatross created the target object."""
-        MappingStore(self.store.db_url, task.resource_type, job.user_id, job.project_id,
-                     task.source_region, task.target_region).record(
+        self._records(task, job).mappings(task.resource_type, job.user_id).record(
             task.resource, outcome.target_id, fingerprint=outcome.fingerprint,
             created=outcome.written if outcome.created is None else outcome.created,
             task_id=task.id)

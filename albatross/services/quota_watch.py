@@ -17,12 +17,11 @@ from collections import OrderedDict
 
 from albatross.quota import plan as quota_plan
 from albatross.quota.overshoot import worth_rebalancing
+from albatross.reconcilers.quotas import QuotaReconciler
 from albatross.regions.quotas import read_project_quotas
 from albatross.services import quotas as quota_service
 from albatross.services.caller import Caller
 from albatross.services.runtime import Runtime
-
-QUOTA_TASKS = "quota"   # the rebalance's task type (reconcilers/quotas.py)
 
 LOG = logging.getLogger(__name__)
 # what changes a counted resource: Nova's legacy format (and its conductor's build failure,
@@ -80,13 +79,10 @@ def react(rt: Runtime, key: str) -> tuple[str | None, bool]:
     store = rt.quotas
     if not quota_service.governed(rt, store, project):
         return None, False
-    if rt.store.unfinished_tasks(QUOTA_TASKS, [project]):
+    if rt.store.unfinished_tasks(QuotaReconciler.resource_type, [project]):
         return None, True   # its outcome changes what we would decide: look once it is done
-    reading = rt.registry.fan_out(
-        lambda r: read_project_quotas(rt.registry.connection(r), project), [region])[region]
-    if isinstance(reading, Exception):
-        raise reading
-    store.record_region(project, region, reading[0], reading[1])
+    limits_read, usage_read = read_project_quotas(rt.registry.connection(region), project)
+    store.record_region(project, region, limits_read, usage_read)
     usage, limits = {}, {}
     for (name, where), row in store.allowances(project).items():
         usage.setdefault(where, {})[name] = row.usage
