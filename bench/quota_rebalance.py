@@ -17,6 +17,7 @@ its own (default) limits: the second pass then writes again ("projects written" 
 Leaves the dev cloud clean: the projects and their quota rows in every region are deleted."""
 import argparse
 import collections
+import dataclasses
 import statistics
 import tempfile
 import threading
@@ -30,7 +31,7 @@ import openstack
 import openstack.config
 from keystoneauth1 import session as ks_session
 
-from albatross.db import migrate
+from albatross.db import locks, migrate
 from albatross.db.quotas import QuotaStore
 from albatross.devcloud import DevCloud
 from albatross.reconcilers.base import TaskContext
@@ -86,13 +87,17 @@ class CallCounter:
 
 
 def rebalance(registry, db_url: str, pid: str):
-    """One project, as a worker's task does; returns (seconds, error or None, wrote)."""
+    """One project, as a worker's task does (holding the project's lock, as the executor
+    does); returns (seconds, error or None, wrote)."""
+    reconciler = QuotaReconciler()
     ctx = TaskContext(registry, resource=pid, source_region="*", target_region="*",
                       force=False, payload={}, project_id=pid, user_id="bench",
                       task_id="bench", db_url=db_url, options={"quota_policy": "strict"})
     t0 = time.perf_counter()
     try:
-        outcome = QuotaReconciler().reconcile(ctx)
+        lock = reconciler.lock(ctx)
+        with locks.held(db_url, lock.name, f"bench-{pid}", lock.ttl) as lease:
+            outcome = reconciler.reconcile(dataclasses.replace(ctx, lease=lease))
         return time.perf_counter() - t0, None, outcome.written
     except Exception as exc:  # reported, not fatal: the count of failures is a result too
         return time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"[:200], None

@@ -4,7 +4,9 @@ read_source: the global limits in force; read_target: every region's native limi
 concurrently; diff: the wanted native limits (pure, albatross.quota.plan); apply: decreases
 first, read back, then increases only within what the read-back limits leave free. A region
 that cannot be read or written keeps its limits and its allowance, is reported, and the task
-is retried; the next run fixes it."""
+is retried; the next run fixes it. One rebalance of a project at a time (its lock): each computes
+its increases from the limits it read, so two at once (a notification's and an operator's
+sync) could together raise the sum past G."""
 from dataclasses import dataclass
 
 from albatross.db.quotas import QuotaStore
@@ -12,9 +14,16 @@ from albatross.reconcilers.errors import classify
 from albatross.quota import plan as quota_plan
 from albatross.quota.resources import PER_OBJECT, RESOURCES
 from albatross.reconcilers import quota_alerts
-from albatross.reconcilers.base import (Outcome, Plan, PlannedReconciler, RegionsFailed,
-                                        TaskContext)
+from albatross.reconcilers.base import (Lock, Outcome, Plan, PlannedReconciler,
+                                        RegionsFailed, TaskContext, check_lease)
 from albatross.regions.quotas import read_all_regions, write_project_limits
+
+
+LOCK_TTL, LOCK_WAIT = 120.0, 30.0  # a rebalance takes a second or two; the lease is renewed
+
+
+def lock_name(project_id: str) -> str:
+    return f"quota:{project_id}"
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,12 @@ class QuotaReconciler(PlannedReconciler):
     resource_type = "quota"
     acts_for_user = False  # admin-only by nature
     tracks_mappings = False
+
+    def lock(self, ctx: TaskContext) -> Lock:
+        """Held from the first read to the last write, so the limits a run reads are the
+        limits its increases are computed against."""
+        return Lock(lock_name(ctx.resource), LOCK_TTL,
+                    "another rebalance of this project is running; will retry", wait=LOCK_WAIT)
 
     def read_source(self, ctx: TaskContext) -> QuotaSource:
         store = QuotaStore(ctx.db_url)
@@ -114,6 +129,7 @@ class QuotaReconciler(PlannedReconciler):
         todo = {r: v for r, v in per_region.items() if v and r not in failed}
 
         def write(region):
+            check_lease(ctx.lease, region)
             return write_project_limits(ctx.registry.connection(region), project, todo[region])
 
         count = 0

@@ -5,6 +5,7 @@ batch only the busy task waits, its siblings run."""
 from albatross.db import locks
 from albatross.db.jobs import JobStore, TaskSpec
 from albatross.jobs.executor import TaskExecutor
+from albatross.reconcilers import quotas
 from albatross.reconcilers.base import Lock, Outcome, Reconciler
 from albatross.reconcilers.registry import RECONCILERS
 
@@ -72,3 +73,20 @@ def test_in_a_batch_only_the_busy_task_waits(db_url, monkeypatch):
     assert executor.run(claim) == "SUCCESS"
     assert [r[0] for r in guarded.runs] == ["R2"]
     assert store.load_task(busy)[0].status == "QUEUED"
+
+
+def test_two_rebalances_of_one_project_never_run_at_once(db_url, monkeypatch):
+    """Each rebalance computes its increases from the limits it read: a second one running
+    meanwhile could raise another region past G (seen in CI: 1 + 0 + 4 of G = 4)."""
+    monkeypatch.setattr(quotas, "LOCK_WAIT", 0.2)
+    store = JobStore(db_url)
+    executor = TaskExecutor(store, registry=Regions(), retry_backoff=0)
+    _job_id, [task_id] = store.create_job(
+        project_id="admin", user_id="u", kind="quota_sync", params={},
+        tasks=[TaskSpec("quota", "p1", "*", "*")])
+    assert locks.acquire(db_url, quotas.lock_name("p1"), "another rebalance", 30)
+    [claim] = store.claim("w", 30, task_id=task_id)
+    assert executor.run(claim) == "QUEUED"   # no region was read: Regions has no connection
+    task, _job_row = store.load_task(task_id)
+    assert task.error == "*: another rebalance of this project is running; will retry"
+    assert locks.holder(db_url, quotas.lock_name("p1")) == "another rebalance"
