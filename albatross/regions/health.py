@@ -1,18 +1,34 @@
-"""Health of every endpoint of every region: an unauthenticated GET of the endpoint's root
-(its version document), all probes at once, cached briefly so a busy page costs nothing."""
+"""Health of every endpoint of every region: an unauthenticated GET of the service's version
+document, all probes at once, cached briefly so a busy page costs nothing."""
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 from albatross.regions.registry import RegionRegistry
 
 
-def _root(url: str) -> str:
-    """http://h:8774/v2.1 -> http://h:8774/ (version documents need no token)."""
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}/"
+_VERSION = re.compile(r"^v\d+(\.\d+)?$")
+
+
+def version_root(url: str) -> str:
+    """Where the service answers its version document (no token needed): the endpoint
+    without its version and what follows. http://h:8774/v2.1 -> http://h:8774/, and
+    behind a path prefix (devstack, a proxy, many regions on one host)
+    http://h/compute/v2.1 -> http://h/compute/, http://h/volume/v3/PROJECT ->
+    http://h/volume/, http://h/network -> http://h/network/. The host's root would be the
+    proxy's, or another region's, not this service's."""
+    parts = urlsplit(url)
+    kept = []
+    for segment in parts.path.split("/"):
+        if _VERSION.match(segment):
+            break
+        kept.append(segment)
+    path = "/".join(kept).rstrip("/") + "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def summarize(services: dict[str, dict]) -> str:
@@ -47,7 +63,7 @@ class HealthProbe:
     def _probe(self, url: str) -> dict:
         t0 = time.monotonic()
         try:
-            resp = self._http.get(_root(url), timeout=self.timeout)
+            resp = self._http.get(version_root(url), timeout=self.timeout)
             out = {"status": "up" if resp.status_code < 500 else "down",
                    "http_status": resp.status_code}
         except requests.RequestException as exc:

@@ -1,10 +1,12 @@
-"""Endpoint health: fresh results are reused, stale ones answered at once and refreshed in
+"""Endpoint health: each service's own version document is probed; fresh results are reused, stale ones answered at once and refreshed in
 the background, old ones (or fresh=True) wait for a probe."""
 import threading
 import time
 from types import SimpleNamespace
 
-from albatross.regions.health import HealthProbe
+import pytest
+
+from albatross.regions.health import HealthProbe, version_root
 
 
 class Registry:
@@ -70,3 +72,19 @@ def test_too_old_or_fresh_requested_waits_for_a_probe():
 
 def test_stale_window_is_never_shorter_than_the_cache():
     assert CountingProbe(cache_seconds=30, stale_seconds=0).stale_seconds == 30
+
+
+@pytest.mark.parametrize("endpoint, root", [
+    ("http://h:8774/v2.1", "http://h:8774/"),
+    ("https://h:8776/v3/0a1b2c", "https://h:8776/"),
+    ("http://h:9696", "http://h:9696/"),
+    ("http://h:9696/", "http://h:9696/"),
+    ("http://h/compute/v2.1", "http://h/compute/"),
+    ("http://h/volume/v3/0a1b2c", "http://h/volume/"),
+    ("http://h:8990/Sim0007/network", "http://h:8990/Sim0007/network/"),
+    ("http://h/image", "http://h/image/"),
+    ("http://h/identity/v3", "http://h/identity/"),
+    ("http://h/placement?x=1", "http://h/placement/"),
+])
+def test_a_probe_asks_the_service_itself_not_the_host_in_front_of_it(endpoint, root):
+    assert version_root(endpoint) == root
