@@ -25,9 +25,10 @@ SIM_URL = f"http://{HOST}:{SIM_PORT}"
 # service type, name, the endpoint's path below the simulator's /<region>
 SERVICES = (("compute", "nova", "compute/v2.1"), ("network", "neutron", "network"),
             ("volumev3", "cinderv3", "volume/v3/%(project_id)s"),
-            ("block-storage", "cinder", "volume/v3/%(project_id)s"))
+            ("block-storage", "cinder", "volume/v3/%(project_id)s"),
+            ("image", "glance", "image"), ("placement", "placement", "placement"))
 ROWS_PER_INSERT = 1000
-CATALOG_FORMAT = 2   # a change to what _catalog writes: written again on the next `up`
+CATALOG_FORMAT = 3   # a change to what _catalog writes: written again on the next `up`
 
 
 def _dirs(p: Paths):
@@ -149,18 +150,20 @@ def up(p: Paths, regions: list[str], sim_url: str) -> dict:
 def simulate(p: Paths, n: int, rtt_ms: float = 0.0) -> dict:
     """`albatross devcloud sim --regions N`: the simulator (N regions, named as
     regionsim.region_names does) and its Keystone, both answering; restarts the simulator
-    when N or the round trip changes (its state is in memory: a restart empties it)."""
+    when N or the round trip changes, or the catalog format (a simulator older than the
+    services its catalog names would not answer them; its state is in memory: a restart
+    empties it)."""
     from albatross.regionsim.__main__ import region_names
     regions = region_names(n)
     argv = [sys.executable, "-m", "albatross.regionsim", "--regions", str(n), "--host", HOST,
             "--port", str(SIM_PORT), "--rtt-ms", str(rtt_ms)]
-    marker = p.run / "regionsim.argv"
+    marker, wanted = p.run / "regionsim.argv", json.dumps([CATALOG_FORMAT, argv])
     if running_pid(p, "regionsim") is not None and (
-            not marker.exists() or marker.read_text() != json.dumps(argv)):
+            not marker.exists() or marker.read_text() != wanted):
         stop(p, ["regionsim"])
     if running_pid(p, "regionsim") is None:
         spawn(p, "regionsim", argv, log_name="regionsim.log")
-        marker.write_text(json.dumps(argv))
+        marker.write_text(wanted)
     wait_until(lambda: http_answers(f"{SIM_URL}/_sim/regions", 3), 60, "regionsim",
                logfile=p.logs / "regionsim.log")
     return {**up(p, regions, SIM_URL), "simulator": SIM_URL, "region_names": regions}

@@ -41,15 +41,16 @@ class Running:
         """What a catalog lists for the region."""
         return {"compute": f"{self.url}/{region}/compute/v2.1",
                 "network": f"{self.url}/{region}/network",
-                "block_storage": f"{self.url}/{region}/volume/v3/%(project_id)s"}
+                "block_storage": f"{self.url}/{region}/volume/v3/%(project_id)s",
+                "image": f"{self.url}/{region}/image",
+                "placement": f"{self.url}/{region}/placement"}
 
     def connection(self, region: str) -> openstack.connection.Connection:
         ep = self.endpoints(region)
+        ep["block_storage"] = ep["block_storage"].replace("%(project_id)s", "sim")
         return openstack.connection.Connection(
             session=ks_session.Session(auth=noauth.NoAuth()), region_name=region,
-            compute_endpoint_override=ep["compute"], network_endpoint_override=ep["network"],
-            block_storage_endpoint_override=ep["block_storage"].replace("%(project_id)s",
-                                                                        "sim"))
+            **{f"{service}_endpoint_override": url for service, url in ep.items()})
 
     def stop(self) -> None:
         asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)

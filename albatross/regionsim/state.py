@@ -1,6 +1,7 @@
 """One simulated region's objects and what its services decide about them (pure: no I/O),
 as Nova and Neutron answer: keypairs per user, unique by name; security groups per project,
-a default group made on the first look at a project, rules unique by their fields."""
+a default group made on the first look at a project, rules unique by their fields. Its images
+(glance.py) and its servers and Placement (compute.py) are kept in modules of their own."""
 import base64
 import dataclasses
 import datetime
@@ -10,6 +11,9 @@ import random
 import uuid
 
 from albatross.quota.resources import RESOURCES
+from albatross.regionsim.compute import Servers
+from albatross.regionsim.errors import ApiError
+from albatross.regionsim.glance import Images
 
 
 def _stamp() -> dict:
@@ -24,12 +28,6 @@ def _span(start, end):
     while address <= end:
         yield address
         address += 1
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 def fingerprint(public_key: str) -> str:
@@ -64,6 +62,8 @@ class Region:
     networks: dict = dataclasses.field(default_factory=dict)    # id -> dict
     subnets: dict = dataclasses.field(default_factory=dict)     # id -> dict
     ports: dict = dataclasses.field(default_factory=dict)       # id -> dict
+    images: Images = dataclasses.field(default_factory=Images)
+    servers: Servers = dataclasses.field(default_factory=Servers)
 
     # ---- Neutron networks, subnets, ports (the address inventory) ------------------------
     def network_create(self, body: dict) -> dict:
@@ -137,7 +137,12 @@ class Region:
             return len(groups)
         if name == "security_group_rule":
             return sum(len(g["security_group_rules"]) for g in groups)
-        return 0   # nothing else is simulated yet: no servers, volumes, networks
+        flavors = [s["flavor"] for s in self.servers.rows.values()
+                   if s["tenant_id"] == project_id]
+        if name in ("instances", "cores", "ram"):
+            return len(flavors) if name == "instances" else sum(
+                f["vcpus" if name == "cores" else "ram"] for f in flavors)
+        return 0   # nothing else is counted yet: no volumes; networks not against quota
 
     def quota(self, service: str, project_id: str, usage: bool) -> dict:
         if service == "network" and project_id not in self.projects_seen:
