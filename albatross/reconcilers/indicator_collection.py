@@ -134,4 +134,5 @@ class IndicatorCollection(Controller):
         reasons = collect(ctx, s)
         down = sorted(r for r, why in reasons.items() if why)
         return Outcome("collected", False, details={"regions": len(reasons), "down": down},
-                       requeue_after=max(0.0, s.interval - (time.monotonic() - started)))
+                       requeue_after=max(0.0, s.interval - (time.monotonic() - started))
+                       if s.interval else None)   # 0: never by itself (a run asked for once)

@@ -28,4 +28,4 @@ class PeriodicQuotaRebalance(Controller):
                         "target_region": EVERY_REGION} for p in sorted(projects)])
         return Outcome("started" if job_id else "none", False,
                        details={"job_id": job_id, "projects": len(projects)},
-                       requeue_after=opts.rebalance_interval)
+                       requeue_after=opts.rebalance_interval or None)   # 0: off

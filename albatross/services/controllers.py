@@ -98,8 +98,10 @@ class QuotaReactions(_OfRuntime):
 
     def reconcile(self, ctx: ControllerContext) -> Outcome:
         job_id, later = quota_watch.react(self.rt, ctx.key)
+        # while a rebalance of the project runs: look again, never in a tight loop
+        again = max(self.rt.conf.quota.react_min_interval, 0.5)
         return Outcome("started" if job_id else "none", False, details={"job_id": job_id},
-                       requeue_after=self.rt.conf.quota.react_min_interval if later else None)
+                       requeue_after=again if later else None)
 
 
 class RetentionPurge(_OfRuntime):
@@ -114,7 +116,7 @@ class RetentionPurge(_OfRuntime):
         removed = {"log_lines": logs.purge_expired(self.rt), "events": events.purge(self.rt),
                    "idle_items": work_items.purge_idle(self.rt)}
         return Outcome("purge", any(removed.values()), details=removed,
-                       requeue_after=self.rt.conf.logs.purge_interval)
+                       requeue_after=self.rt.conf.logs.purge_interval or None)  # 0: off
 
 
 _MINE = (SyncPolicyAudits, LeftoverCopies, Rollouts, ImageAutoMode, AddressRefresh,

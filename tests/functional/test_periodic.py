@@ -79,3 +79,16 @@ def test_a_controller_that_is_off_is_not_queued(api):
     api.rt.conf.set_override("rebalance_interval", 0, group="quota")
     assert Resync(api.rt, [PeriodicQuotaRebalance()]).once() == []
     assert WorkQueue(api.rt.store.db_url).count() == 0
+
+
+def test_a_run_asked_for_while_off_runs_once_and_is_not_requeued(api):
+    """Interval 0 means never by itself: a run asked for once (an operator, a bench) must not
+    come back at once and loop (it did, back to back, for the indicator collection)."""
+    api.rt.conf.set_override("rebalance_interval", 0, group="quota")
+    api.rt.registry = KeystoneProjects([])
+    QuotaStore(api.rt.store.db_url).set_project("p3", {"cores": 4}, {})
+    WorkQueue(api.rt.store.db_url).enqueue("quota_periodic", "all")
+    assert _run_item(api, TaskExecutor(api.rt.store, api.rt.registry,
+                                       conf=api.rt.conf)) == "SUCCESS"
+    [item] = WorkQueue(api.rt.store.db_url).items("quota_periodic")
+    assert item.status == "IDLE" and len(_periodic_jobs(api)) == 1
