@@ -60,8 +60,9 @@ def lost_message(authority: Authority, exc: Exception) -> str:
 class UserSessions:
     """keystoneauth sessions per authority, bounded; each re-authenticates on expiry."""
 
-    def __init__(self, service_auth: dict, verify=True, size: int = 256):
+    def __init__(self, service_auth: dict, http, verify=True, size: int = 256):
         self._service_auth = service_auth  # the service user's clouds.yaml auth section
+        self._http = http   # regions/http.py SharedHttp: the pool and discovery cache
         self._verify = verify
         self._size = size
         self._lock = threading.Lock()
@@ -90,7 +91,7 @@ class UserSessions:
             if sess is not None:
                 self._sessions.move_to_end(authority.key)
                 return sess
-        sess = ks_session.Session(auth=self._auth(authority), verify=self._verify,
+        sess = self._http.session(auth=self._auth(authority), verify=self._verify,
                                   app_name="albatross")
         try:
             sess.get_token()

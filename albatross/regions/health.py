@@ -56,9 +56,7 @@ class HealthProbe:
         self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="health")
         self._background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="health-bg")
         self._refreshing: set[str] = set()
-        self._http = requests.Session()
-        self._http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
-        self._http.mount("https://", requests.adapters.HTTPAdapter(pool_maxsize=32))
+        self._http = registry.http.requests   # the regions' shared pool (regions/http.py)
 
     def _probe(self, url: str) -> dict:
         t0 = time.monotonic()

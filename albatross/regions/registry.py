@@ -22,6 +22,7 @@ from openstack import connection as sdk_connection
 from albatross import request_ids
 from albatross.regions.delegation import (ActingRegions, Authority, DelegationLost,
                                           UserSessions, user_connection)
+from albatross.regions.http import SharedHttp
 
 LOG = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class Region:
 
 class RegionRegistry:
     TRACED_CONNECTIONS = 128  # (region, request id) copies kept for reuse, least recent out
+    HOSTS_KEPT = 1024  # endpoints' hosts whose idle connections the shared pool keeps
 
     def __init__(self, *, cloud: str | None = "albatross", clouds: list[str] | None = None,
                  only: list[str] | None = None, clouds_yaml: str | None = None,
@@ -96,6 +98,8 @@ class RegionRegistry:
         self._acting: collections.OrderedDict[tuple[str, str], sdk_connection.Connection] = \
             collections.OrderedDict()
         self.pool = ThreadPoolExecutor(max_workers=max_parallel, thread_name_prefix="region")
+        # the fan-out's threads and a few API and worker threads may call one host at once
+        self.http = SharedHttp(self.HOSTS_KEPT, max_parallel + 16)
 
     @classmethod
     def from_conf(cls, conf) -> "RegionRegistry":
@@ -107,6 +111,7 @@ class RegionRegistry:
     def _session(self, cloud: str, region_name: str | None = None):
         if cloud not in self._sessions:
             cloud_region = self._config.get_one(cloud=cloud, region_name=region_name)
+            cloud_region.set_session_constructor(self.http.session)
             self._sessions[cloud] = cloud_region.get_session()
         return self._sessions[cloud]
 
@@ -209,7 +214,7 @@ class RegionRegistry:
             if self._user_sessions is None:
                 cloud_region = self._config.get_one(cloud=self._primary_cloud())
                 self._user_sessions = UserSessions(dict(cloud_region.config["auth"]),
-                                                   verify=cloud_region.verify)
+                                                   self.http, verify=cloud_region.verify)
             return self._user_sessions
 
     def acting_connection(self, name: str, authority: Authority,
