@@ -1,8 +1,9 @@
 """Named leases in the database: the only lock every worker on every host can see.
 
 `held` is how a long task keeps one: it takes the lease, renews it in the background every
-third of its TTL, and releases it at the end, so that a TTL of minutes is enough however long
-the task runs, and a crashed holder's lease frees within one TTL."""
+third of its TTL (one thread for all of the process's leases), and releases it at the end,
+so that a TTL of minutes is enough however long the task runs, and a crashed holder's lease
+frees within one TTL."""
 import contextlib
 import datetime
 import logging
@@ -63,7 +64,8 @@ class Busy(Exception):
 
 
 class Lease:
-    """A lease this process holds, renewed by a daemon thread every ttl/3 while held.
+    """A lease this process holds, renewed every ttl/3 while held (by the process's one
+    renewer thread: a batch of tasks may hold hundreds).
 
     `lost` turns true, for good, when a renewal finds another owner, or when no renewal has
     succeeded within the TTL (the database was unreachable: another worker may have taken the
@@ -72,9 +74,8 @@ class Lease:
     def __init__(self, db_url: str, name: str, owner: str, ttl: float, valid_from: float):
         self.db_url, self.name, self.owner, self.ttl = db_url, name, owner, ttl
         self._valid_until = valid_from + ttl  # monotonic; counted from before the write
+        self.next_renewal = valid_from + ttl / 3
         self._lost = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._renew, name=f"lease {name}", daemon=True)
 
     @property
     def lost(self) -> bool:
@@ -89,19 +90,59 @@ class Lease:
         LOG.error("LEASE LOST: %s (owner %s) %s; its holder stops before its next write",
                   self.name, self.owner, why)
 
-    def _renew(self) -> None:
-        while not self._stop.wait(self.ttl / 3) and not self._lost.is_set():
-            started = time.monotonic()
-            try:
-                ours = renew(self.db_url, self.name, self.owner, self.ttl)
-            except Exception:
-                LOG.exception("lease %s: renewal failed; trying again in %.0fs",
-                              self.name, self.ttl / 3)
-                continue
-            if not ours:
-                self._lose("was taken over by another owner")
-            else:
-                self._valid_until = started + self.ttl
+    def renew_now(self) -> None:
+        started = time.monotonic()
+        self.next_renewal = started + self.ttl / 3
+        try:
+            ours = renew(self.db_url, self.name, self.owner, self.ttl)
+        except Exception:
+            LOG.exception("lease %s: renewal failed; trying again in %.0fs",
+                          self.name, self.ttl / 3)
+            return
+        if not ours:
+            self._lose("was taken over by another owner")
+        else:
+            self._valid_until = started + self.ttl
+
+
+class _Renewer:
+    """One daemon thread renewing every lease the process holds, each when due."""
+
+    def __init__(self):
+        self._leases: set[Lease] = set()
+        self._lock = threading.Lock()
+        self._changed = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def hold(self, lease: Lease) -> None:
+        with self._lock:
+            self._leases.add(lease)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="lease-renewer",
+                                                daemon=True)
+                self._thread.start()
+        self._changed.set()
+
+    def drop(self, lease: Lease) -> None:
+        with self._lock:
+            self._leases.discard(lease)
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                leases = list(self._leases)
+            now = time.monotonic()
+            for lease in leases:
+                if lease.next_renewal <= now and not lease._lost.is_set() \
+                        and lease in self._leases:
+                    lease.renew_now()
+            with self._lock:
+                due = min((x.next_renewal for x in self._leases), default=now + 60)
+            self._changed.wait(min(max(due - time.monotonic(), 0.01), 60))
+            self._changed.clear()
+
+
+_RENEWER = _Renewer()
 
 
 @contextlib.contextmanager
@@ -119,10 +160,9 @@ def held(db_url: str, name: str, owner: str, ttl: float, *, wait: float = 0.0,
             raise Busy(f"{name} is held by another owner")
         time.sleep(poll)
     lease = Lease(db_url, name, owner, ttl, valid_from=started)
-    lease._thread.start()
+    _RENEWER.hold(lease)
     try:
         yield lease
     finally:
-        lease._stop.set()
-        lease._thread.join()
+        _RENEWER.drop(lease)
         release(db_url, name, owner)
