@@ -168,34 +168,40 @@ class JobStore:
         for cid in candidates:
             if len(claims) >= limit:
                 break
-            now = utcnow()
             with session_scope(self.db_url) as s:
-                res = s.execute(
-                    update(Task).where(Task.id == cid, self._claimable(now))
-                    .values(status=states.RUNNING, lease_owner=owner,
-                            lease_expires_at=now + datetime.timedelta(seconds=lease_seconds),
-                            attempts=Task.attempts + 1,
-                            # a job task keeps its first start; a controller's item
-                            # records each run's (its last run: started_at..finished_at)
-                            started_at=case((Task.job_id.is_(None), now),
-                                            else_=func.coalesce(Task.started_at, now))))
-                if res.rowcount == 1:
-                    claims.append(Claim(cid, owner))
+                claims.extend(self._lease(s, [cid], owner, lease_seconds))
         return claims
 
-    def claim_siblings(self, owner: str, lease_seconds: float, task_id: str) -> list[Claim]:
-        """Lease the other runnable tasks of the same job for the same resource: a batched
-        reconciler (image copies) serves them all from one read of the source."""
+    def _lease(self, s, ids: list[str], owner: str, lease_seconds: float) -> list[Claim]:
+        """Lease each of `ids` that is still claimable, in the session's transaction (one
+        statement each: its row count says whether it is ours)."""
+        now, claims = utcnow(), []
+        for cid in ids:
+            res = s.execute(
+                update(Task).where(Task.id == cid, self._claimable(now))
+                .values(status=states.RUNNING, lease_owner=owner,
+                        lease_expires_at=now + datetime.timedelta(seconds=lease_seconds),
+                        attempts=Task.attempts + 1,
+                        # a job task keeps its first start; a controller's item
+                        # records each run's (its last run: started_at..finished_at)
+                        started_at=case((Task.job_id.is_(None), now),
+                                        else_=func.coalesce(Task.started_at, now))))
+            if res.rowcount == 1:
+                claims.append(Claim(cid, owner))
+        return claims
+
+    def claim_siblings(self, owner: str, lease_seconds: float, task_id: str,
+                       limit: int = 500) -> list[Claim]:
+        """Lease up to `limit` other runnable tasks of the same job for the same resource,
+        in one transaction: a batched reconciler serves them at once (image copies from one
+        read of the source, a keypair's copies to every region through the fan-out)."""
         with session_scope(self.db_url) as s:
             task = s.get(Task, task_id)
             ids = list(s.scalars(select(Task.id).where(
                 Task.job_id == task.job_id, Task.resource_type == task.resource_type,
                 Task.resource == task.resource, Task.id != task_id,
-                self._claimable(utcnow()))))
-        claims = []
-        for sibling in ids:
-            claims.extend(self.claim(owner, lease_seconds, task_id=sibling))
-        return claims
+                self._claimable(utcnow())).order_by(Task.seq).limit(limit)))
+            return self._lease(s, ids, owner, lease_seconds)
 
     def progress(self, claim: Claim, result: dict) -> None:
         """A running task's partial result (e.g. bytes copied), while we hold its lease."""

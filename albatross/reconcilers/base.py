@@ -121,6 +121,18 @@ class Reconciler(abc.ABC):
         raise NotImplementedError
 
 
+class FannedOut:
+    """Mixin for a Reconciler whose job holds one task per target region for a resource:
+    the executor leases them together (up to a batch) and they run at once through the
+    registry's fan-out ([regions] max_parallel threads), not one after another on the
+    worker's few threads."""
+    batched: ClassVar[bool] = True
+
+    def reconcile_batch(self, ctxs: list[TaskContext]) -> dict[str, Outcome | Exception]:
+        by_task = {ctx.task_id: ctx for ctx in ctxs}
+        return ctxs[0].registry.fan_out(lambda t: self.reconcile(by_task[t]), list(by_task))
+
+
 class PlannedReconciler(Reconciler):
     """read source, read target, a pure diff, apply: for the types whose work is one plan."""
 

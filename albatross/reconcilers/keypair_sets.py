@@ -3,7 +3,7 @@ under a kept name is replaced (the policy says the source is the truth), and cop
 source was deleted go only if the policy propagates deletes and Albatross created them."""
 from dataclasses import dataclass
 
-from albatross.reconcilers.base import Outcome, Plan, Reconciler, TaskContext
+from albatross.reconcilers.base import FannedOut, Outcome, Plan, Reconciler, TaskContext
 from albatross.reconcilers.keypairs import KeypairState
 from albatross.regions import keypairs as nova_keypairs
 
@@ -61,7 +61,7 @@ def plan_keypairs(source: dict[str, dict], target: dict[str, dict],
     return plan
 
 
-class KeypairSetReconciler(Reconciler):
+class KeypairSetReconciler(FannedOut, Reconciler):
     resource_type = "keypair_set"
     tracks_mappings = False
 

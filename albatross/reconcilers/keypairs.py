@@ -5,8 +5,8 @@ the owner with `user_id` (compute microversion 2.10), so it never stores or forw
 token and a job can run long after the request's token expired."""
 from dataclasses import dataclass
 
-from albatross.reconcilers.base import (NotInSource, Outcome, Plan, PlannedReconciler,
-                                        TaskContext)
+from albatross.reconcilers.base import (FannedOut, NotInSource, Outcome, Plan,
+                                        PlannedReconciler, TaskContext)
 from albatross.regions import errors as region_errors
 from albatross.regions import keypairs as nova_keypairs
 
@@ -50,7 +50,8 @@ def diff_keypair(source: KeypairState, target: KeypairState | None, force: bool)
                 source, target)
 
 
-class KeypairReconciler(PlannedReconciler):
+class KeypairReconciler(FannedOut, PlannedReconciler):
+    """One keypair to one region; a job's copies of a keypair run at once (FannedOut)."""
     resource_type = "keypair"
 
     def read_source(self, ctx: TaskContext) -> KeypairState:

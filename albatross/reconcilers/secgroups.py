@@ -7,8 +7,8 @@ every remote reference resolved, so cycles (a group allowing itself, two groups 
 other) need no ordering. One writer per (project, region) at a time: the lock it declares, held by the executor."""
 from dataclasses import dataclass
 
-from albatross.reconcilers.base import (Lock, Outcome, Plan, Reconciler, RegionsFailed,
-                                        TaskContext, check_lease)
+from albatross.reconcilers.base import (FannedOut, Lock, Outcome, Plan, Reconciler,
+                                        RegionsFailed, TaskContext, check_lease)
 from albatross.regions import errors as region_errors
 from albatross.regions import secgroups as neutron
 from albatross.regions.errors import reason
@@ -43,7 +43,7 @@ def _in_scope(row, payload: dict) -> bool:
                               (row.details or {}).get("policies", ()))
 
 
-class SecurityGroupReconciler(Reconciler):
+class SecurityGroupReconciler(FannedOut, Reconciler):
     resource_type = GROUP
     tracks_mappings = False  # mappings are written object by object, as they are created
 
