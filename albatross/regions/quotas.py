@@ -35,24 +35,26 @@ if set(_NAMES["network"]) != set(NEUTRON_ATTRS):  # fail at import, not as a "mi
     raise RuntimeError("NEUTRON_ATTRS does not match the network resources in RESOURCES")
 
 
-def _concurrently(calls: dict, fail_fast: bool = True, max_workers: int = 8) -> dict:
+# shared, bounded pools (a pool per call made and dropped threads for every region read);
+# a per-user key pair count runs in the second, so no call ever waits on its own pool
+_CALLS = ThreadPoolExecutor(max_workers=64, thread_name_prefix="quota-call")
+_USER_CALLS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="quota-user")
+
+
+def _concurrently(calls: dict, fail_fast: bool = True, pool=_CALLS) -> dict:
     """{key: fn()} for every call at once. fail_fast (reads): raise the first failure without
     waiting for a slow service, so a dead region is reported quickly. Otherwise (writes):
     let every call finish, so no write is still in flight when the caller reads back."""
     if not calls:
         return {}
-    pool = ThreadPoolExecutor(max_workers=min(len(calls), max_workers),
-                              thread_name_prefix="quotas")
-    try:
-        futures = {key: pool.submit(fn) for key, fn in calls.items()}
-        done, _ = wait(futures.values(),
-                       return_when=FIRST_EXCEPTION if fail_fast else ALL_COMPLETED)
-        for fut in futures.values():
-            if fut in done and fut.exception() is not None:
-                raise fut.exception()
-        return {key: fut.result() for key, fut in futures.items()}
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    futures = {key: pool.submit(fn) for key, fn in calls.items()}
+    done, _ = wait(futures.values(), return_when=FIRST_EXCEPTION if fail_fast else ALL_COMPLETED)
+    for fut in futures.values():
+        if fut in done and fut.exception() is not None:
+            for other in futures.values():
+                other.cancel()
+            raise fut.exception()
+    return {key: fut.result() for key, fut in futures.items()}
 
 
 def _number(service: str, name: str, value) -> int:
@@ -115,20 +117,24 @@ def _keypair_count(conn, user_id: str) -> int:
     return sum(1 for _ in conn.compute.keypairs(user_id=user_id))
 
 
-def key_pairs_in_use(conn, project_id: str) -> int:
-    """The most key pairs any user of the project has in this region (0 without users)."""
-    users = project_user_ids(conn, project_id)
-    counts = _concurrently({u: partial(_keypair_count, conn, u) for u in users})
+def key_pairs_in_use(conn, project_id: str, users: set[str] | None = None) -> int:
+    """The most key pairs any user of the project has in this region (0 without users).
+    `users`: the project's users, when the caller asked Keystone once for every region."""
+    if users is None:
+        users = project_user_ids(conn, project_id)
+    counts = _concurrently({u: partial(_keypair_count, conn, u) for u in users},
+                           pool=_USER_CALLS)
     return max(counts.values(), default=0)
 
 
 # ---- public API --------------------------------------------------------------------------
-def read_project_quotas(conn, project_id: str) -> tuple[dict[str, int], dict[str, int]]:
+def read_project_quotas(conn, project_id: str,
+                        users: set[str] | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """(limits, usage) for every resource in RESOURCES, in this region. -1 = unlimited.
     The three services (and the key pair count) are asked at once. Raises if a service does
     not answer (the caller reports the region as failed)."""
     calls = {s: partial(_READERS[s], conn, project_id, _NAMES[s], True) for s in SERVICES}
-    calls["key_pairs"] = partial(key_pairs_in_use, conn, project_id)
+    calls["key_pairs"] = partial(key_pairs_in_use, conn, project_id, users)
     results = _concurrently(calls)
     limits: dict[str, int] = {}
     usage: dict[str, int] = {}
@@ -167,7 +173,22 @@ def write_project_limits(conn, project_id: str, limits: dict[str, int]) -> dict[
 
 
 def read_all_regions(registry, project_id: str, names: list[str]) -> dict[str, object]:
-    """{region: (limits, usage) or the exception} for the named regions, all at once."""
+    """{region: (limits, usage) or the exception} for the named regions, all at once. The
+    project's users are asked of each Keystone once, not once per region (thousands of
+    calls with the same answer)."""
+    clouds = {name: region.cloud for name, region in registry.regions().items()}
+    users: dict[str, set[str] | Exception] = {}   # per cloud: each has its own Keystone
+    for region in names:
+        cloud = clouds[region]
+        if cloud not in users:
+            try:
+                users[cloud] = project_user_ids(registry.connection(region), project_id)
+            except Exception as exc:   # every reading there needs them: each fails alike
+                users[cloud] = exc
+
     def read(region):
-        return read_project_quotas(registry.connection(region), project_id)
+        known = users[clouds[region]]
+        if isinstance(known, Exception):
+            raise known
+        return read_project_quotas(registry.connection(region), project_id, known)
     return registry.fan_out(read, names)
