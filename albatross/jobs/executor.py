@@ -5,7 +5,7 @@ import contextlib
 import dataclasses
 import logging
 
-from albatross import backoff
+from albatross import backoff, request_ids
 from albatross.db import job_states as states
 from albatross.db import locks
 from albatross.db.events import EventStore, lost_event
@@ -100,7 +100,8 @@ class TaskExecutor:
         try:
             if reconciler is None:
                 raise Unsupported(f"no reconciler for {task.resource_type!r}")
-            with contextlib.ExitStack() as stack:
+            # its region calls send the job's request id (the regions' connections read it)
+            with contextlib.ExitStack() as stack, request_ids.scope(job.request_id):
                 outcome = reconciler.reconcile(self._holding(
                     stack, reconciler, self._context(claim, task, job, reconciler)))
         except Exception as exc:
@@ -117,7 +118,7 @@ class TaskExecutor:
         try:
             runs = [(claim, task)] + [(c, self.store.load_task(c.task_id)[0]) for c in siblings]
             results: dict = {}
-            with contextlib.ExitStack() as stack:
+            with contextlib.ExitStack() as stack, request_ids.scope(job.request_id):
                 held = []
                 for c, t in runs:
                     try:

@@ -20,6 +20,8 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 from openstack import connection as sdk_connection
 
+from albatross.regions.traced import TracedConnection
+
 
 class DelegationLost(Exception):
     """The user's delegated authority no longer works: the work stops, nothing more is
@@ -109,11 +111,13 @@ class UserSessions:
             self._sessions.pop(key, None)
 
 
-def user_connection(session, region_name: str | None) -> sdk_connection.Connection:
+def user_connection(session, region_name: str | None,
+                    overrides: dict | None = None) -> sdk_connection.Connection:
     """A connection over a shared session; it must not close the session when collected
-    (openstacksdk's finalizer would), the cache owns it."""
-    conn = sdk_connection.Connection(session=session, region_name=region_name,
-                                     app_name="albatross")
+    (openstacksdk's finalizer would), the cache owns it. `overrides`: the region's endpoints
+    (registry.endpoint_overrides)."""
+    conn = TracedConnection(session=session, region_name=region_name, app_name="albatross",
+                            **(overrides or {}))
     finalizer = getattr(conn, "_finalizer", None)
     if finalizer is not None:
         finalizer.detach()

@@ -9,6 +9,7 @@ job's trust session connected to, and rediscovered the API versions of, every re
 Version documents are public and the same for everyone, and a pooled connection carries no
 authority (each request brings its own token), so both are shared; cookies are never kept."""
 import http.cookiejar
+import os
 import threading
 
 import requests
@@ -32,12 +33,32 @@ class BoundedCache(dict):
                 del self[next(iter(self))]
 
 
+class _EnvironmentReadOnce(requests.Session):
+    """requests reads proxies, CA bundles and .netrc from the environment on every call it
+    makes (a fifth of a call's CPU, scanning the whole environment). Without proxies or a
+    .netrc there is nothing to find but the CA bundle, read here once; with them, requests
+    looks every time, as it always did."""
+
+    def __init__(self):
+        super().__init__()
+        env = {k.lower(): v for k, v in os.environ.items()}
+        self.trust_env = any(env.get(k) for k in ("http_proxy", "https_proxy", "all_proxy",
+                                                  "netrc")) or any(
+            os.path.exists(os.path.expanduser(f"~/{f}")) for f in (".netrc", "_netrc"))
+        self._ca_bundle = env.get("requests_ca_bundle") or env.get("curl_ca_bundle")
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        if not self.trust_env and self._ca_bundle and verify in (True, None):
+            verify = self._ca_bundle
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
+
+
 class SharedHttp:
     """`hosts`: the hosts whose idle connections are kept (least recently used out);
     `per_host`: connections kept per host, as many as calls may run at once to it."""
 
     def __init__(self, hosts: int, per_host: int, discovery_entries: int = 65536):
-        self.requests = requests.Session()
+        self.requests = _EnvironmentReadOnce()
         self.requests.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         adapter = ks_session.TCPKeepAliveAdapter(pool_connections=hosts, pool_maxsize=per_host)
         for scheme in ("https://", "http://"):

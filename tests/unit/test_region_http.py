@@ -59,3 +59,22 @@ def test_sessions_share_connections_not_authority_nor_cookies():
     assert server.seen["cookies"] == [None] * 4   # the cookie set was never sent back
     assert server.seen["connections"] == 1        # one kept-alive connection for both
     server.server.shutdown()
+
+
+def test_the_environment_is_read_once_unless_proxies_need_it_per_call(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))   # no .netrc there
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",
+                 "all_proxy", "NETRC", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/bundle.pem")
+    plain = SharedHttp(hosts=8, per_host=4).requests
+    assert plain.trust_env is False
+    settings = plain.merge_environment_settings("https://h/", {}, None, True, None)
+    assert settings["verify"] == "/etc/bundle.pem"   # the bundle still counts
+    assert plain.merge_environment_settings("https://h/", {}, None, "/mine.pem",
+                                            None)["verify"] == "/mine.pem"
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy:3128")
+    proxied = SharedHttp(hosts=8, per_host=4).requests
+    assert proxied.trust_env is True
+    assert proxied.merge_environment_settings("https://h/", {}, None, True,
+                                              None)["proxies"]["https"] == "http://proxy:3128"

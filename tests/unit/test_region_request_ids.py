@@ -17,7 +17,8 @@ from keystoneauth1 import session as ks_session
 from albatross.jobs.executor import TaskExecutor
 from albatross.db.jobs import JobStore, TaskSpec
 from albatross import request_ids
-from albatross.regions.registry import Region, RegionRegistry, traced_copy
+from albatross.regions.registry import Region, RegionRegistry
+from albatross.regions.traced import traced_copy
 
 
 def rid() -> str:
@@ -186,3 +187,14 @@ def test_a_task_runs_with_its_jobs_request_id(registry, nova, tmp_path):
                                      tasks=[])
     assert store.get_job(inside)[0].request_id == request_id
     assert executor.registry.for_request(None) is registry
+
+
+def test_inside_a_scope_the_regions_own_connection_sends_its_id(registry, nova):
+    """No copy per region and request: the one connection reads the id of the context each
+    call runs in (a task runs in its job's scope, so its view of the registry makes none)."""
+    request_id, base = rid(), registry.connection("R1")
+    with request_ids.scope(request_id):
+        assert registry.connection("R1") is base
+        assert registry.for_request(request_id).connection("R1") is base
+        assert sent(nova, base) == request_id
+    assert sent(nova, base) is None and not registry._traced
