@@ -73,9 +73,11 @@ class UserSessions:
 
     def _auth(self, authority: Authority):
         a = self._service_auth
+        # no catalog in these tokens: every region's connection names its endpoints
+        # (registry.endpoint_overrides), and a catalog of thousands of regions is megabytes
         if authority.token:
             return v3.Token(auth_url=a["auth_url"], token=authority.token,
-                            project_id=authority.project_id)
+                            project_id=authority.project_id, include_catalog=False)
         if not a.get("password"):
             raise DelegationLost("the service account authenticates without a password "
                                  "(an application credential?): Keystone accepts trusts only "
@@ -83,7 +85,7 @@ class UserSessions:
         names = {k: a[k] for k in ("username", "user_id", "user_domain_name",
                                    "user_domain_id") if a.get(k)}
         return v3.Password(auth_url=a["auth_url"], password=a["password"],
-                           trust_id=authority.trust_id, **names)
+                           trust_id=authority.trust_id, include_catalog=False, **names)
 
     def session(self, authority: Authority) -> ks_session.Session:
         """The authority's session, authenticated: a refused trust or token raises here,

@@ -61,18 +61,21 @@ class Region:
     keystone: str = ""
 
 
-def endpoint_overrides(region: Region, unless_in_url: str | None = None) -> dict[str, str]:
+def endpoint_overrides(region: Region, projects: tuple[str, str] | None = None) -> dict[str, str]:
     """openstacksdk's `<service type>_endpoint_override` for every endpoint of the region's
     catalog entry (and Keystone): without them keystoneauth finds the endpoint of each call
     by normalizing, a deep copy, the whole catalog, twice per call (9 ms of CPU per call at
-    100 regions, growing with every region). `unless_in_url`: an id (the service's project)
-    whose endpoints are left to the catalog, for a connection scoped to another project
-    (Cinder's URL names the project)."""
+    100 regions, growing with every region); users' tokens then need no catalog at all.
+    `projects`: (the service's project, the connection's) for a connection scoped to another
+    project: Cinder's URL names the project."""
     urls = dict(region.endpoints)
     if region.keystone:
         urls.setdefault("identity", region.keystone)
-    return {f"{stype.replace('-', '_')}_endpoint_override": url for stype, url in urls.items()
-            if not (unless_in_url and f"/{unless_in_url}" in url)}
+    if projects and projects[0] != projects[1]:
+        ours, theirs = (f"/{p}" for p in projects)
+        urls = {t: u.replace(ours, theirs) if u.endswith(ours) or f"{ours}/" in u else u
+                for t, u in urls.items()}
+    return {f"{stype.replace('-', '_')}_endpoint_override": url for stype, url in urls.items()}
 
 
 class RegionRegistry:
@@ -229,7 +232,8 @@ class RegionRegistry:
                 "of the primary cloud is not valid there, and Albatross does not write into a "
                 "tenant's project with its service account")
         session = self.user_sessions().session(authority)
-        overrides = endpoint_overrides(region, unless_in_url=self.service_project_id())
+        overrides = endpoint_overrides(region, (self.service_project_id(),
+                                                authority.project_id))
         key = (authority.key, name)
         with self._lock:
             conn = self._acting.get(key)
@@ -252,7 +256,9 @@ class RegionRegistry:
     def create_trust(self, authority: Authority, roles, expires_at=None) -> str:
         """A trust from the user of `authority` (a token) to Albatross's service user on
         the token's project: the user's `roles`, impersonation, no redelegation."""
-        conn = user_connection(self.user_sessions().session(authority), None)
+        keystone = self.get(self.names()[0]).keystone   # the user's token has no catalog
+        conn = user_connection(self.user_sessions().session(authority), None,
+                               {"identity_endpoint_override": keystone} if keystone else None)
         trust = conn.identity.create_trust(
             trustor_user_id=authority.user_id, trustee_user_id=self.service_user_id(),
             project_id=authority.project_id, impersonation=True,
