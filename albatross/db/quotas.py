@@ -123,21 +123,31 @@ class QuotaStore:
     def record_region(self, project_id: str, region: str, limits: dict[str, int],
                       usage: dict[str, int]) -> None:
         """What a region's native limits and usage are now (after a read or a write)."""
+        self.record_regions(project_id, {region: (limits, usage)})
+
+    def record_regions(self, project_id: str,
+                       readings: dict[str, tuple[dict[str, int], dict[str, int]]]) -> None:
+        """Every region's (limits, usage) of a rebalance in one transaction, writing only
+        the values that changed (a row per resource and region: at thousands of regions a
+        transaction per region, rewriting every row, was the rebalance's cost)."""
+        if not readings:
+            return
         with session_scope(self.db_url) as s:
-            rows = {r.resource: r for r in s.scalars(select(QuotaAllowance).where(
-                QuotaAllowance.project_id == project_id, QuotaAllowance.region == region)
-                .with_for_update())}
-            for resource in set(limits) | set(usage):
-                row = rows.get(resource)
-                if row is None:
-                    row = QuotaAllowance(project_id=project_id, resource=resource,
-                                         region=region, usage=0)
-                    s.add(row)
-                if resource in limits:
-                    row.native_limit = limits[resource]
-                if resource in usage:
-                    row.usage = usage[resource]
-                row.updated_at = utcnow()
+            rows = {(r.region, r.resource): r for r in s.scalars(select(QuotaAllowance).where(
+                QuotaAllowance.project_id == project_id,
+                QuotaAllowance.region.in_(list(readings))).with_for_update())}
+            now = utcnow()
+            for region, (limits, usage) in readings.items():
+                for resource in set(limits) | set(usage):
+                    row = rows.get((region, resource))
+                    if row is None:
+                        row = QuotaAllowance(project_id=project_id, resource=resource,
+                                             region=region, usage=0)
+                        s.add(row)
+                    limit = limits.get(resource, row.native_limit)
+                    used = usage.get(resource, row.usage)
+                    if row.id is None or (limit, used) != (row.native_limit, row.usage):
+                        row.native_limit, row.usage, row.updated_at = limit, used, now
 
     def set_soft_over(self, project_id: str, resource: str, over: bool) -> None:
         """Whether usage is above the project's soft threshold (events fire on changes)."""

@@ -106,8 +106,7 @@ class QuotaReconciler(PlannedReconciler):
                                                             policy).items():
                 grants.setdefault(region, {})[name] = value
         written += self._write(ctx, project, grants, current, failed)
-        for region in current:
-            store.record_region(project, region, current[region], usage[region])
+        store.record_regions(project, {r: (current[r], usage[r]) for r in current})
         webhook = ctx.options.get("webhook_url")
         quota_alerts.soft_limits(store, project, hard, soft, usage, allowances, failed, webhook)
         over = quota_alerts.hard_limits(store, ctx.db_url, project, hard, usage, current,
