@@ -111,7 +111,8 @@ class TaskExecutor:
     def _run_batch(self, claim: Claim, task: Task, job: Job, reconciler) -> str:
         """Also lease the job's other runnable tasks for the same resource and serve them in
         one pass (one download for every target region)."""
-        siblings = self.store.claim_siblings(claim.owner, self.lease_seconds, task.id)
+        siblings = self.store.claim_siblings(claim.owner, self.lease_seconds, task.id,
+                                             limit=reconciler.batch_limit - 1)
         for c in siblings:
             if self.leases is not None:
                 self.leases.hold(c)

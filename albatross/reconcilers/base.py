@@ -105,6 +105,7 @@ class Reconciler(abc.ABC):
     resource_type: ClassVar[str]
     tracks_mappings: ClassVar[bool] = True  # records source -> target in resource_mappings
     batched: ClassVar[bool] = False  # reconcile_batch serves a job's tasks for one resource
+    batch_limit: ClassVar[int] = 500  # tasks in one batch (each may hold a lock, a stream)
     # writes into the user's project, so ctx.registry carries the job's trust (False: the
     # admin-only work of the service account, e.g. native quota limits and flavors)
     acts_for_user: ClassVar[bool] = True

@@ -89,6 +89,9 @@ class ImageReconciler(Reconciler):
     resource_type = RESOURCE
     tracks_mappings = False
     batched = True
+    # one download streams to this many regions at once: each holds chunk x depth in memory
+    # and an upload thread, so thousands of targets take several downloads, not gigabytes
+    batch_limit = 32
 
     def read_source(self, ctx: TaskContext) -> ImageState:
         return ImageState.from_dict(ctx.payload["source"])

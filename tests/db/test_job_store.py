@@ -96,3 +96,14 @@ def test_list_counts_scoping_and_delete(db_url):
     assert [j.id for j, _ in store.list_jobs(project_id="p1", active_only=True)] == [j1]
     assert store.delete_job(j1) and store.get_job(j1) is None
     assert store.list_jobs(project_id="p1") == []
+
+
+def test_siblings_are_leased_together_up_to_the_batch_limit(db_url):
+    store = JobStore(db_url)
+    _job, ids = store.create_job(project_id="p", user_id="u", kind="x", params={},
+                                 tasks=[TaskSpec("image", "img", "R0", f"R{i}")
+                                        for i in range(1, 6)])
+    [first] = store.claim("w1", 30, task_id=ids[0])
+    got = store.claim_siblings("w1", 30, first.task_id, limit=2)
+    assert [c.task_id for c in got] == ids[1:3]
+    assert [c.task_id for c in store.claim_siblings("w2", 30, ids[3], limit=10)] == [ids[4]]
