@@ -39,8 +39,18 @@ def build_app(conf, runtime):
     app = CallerFromToken(app, enforcer)
     # delay_auth_decision: public routes (versions, OpenAPI) answer without a token; the
     # router refuses every other route when the token was not Confirmed.
+    _authtoken_defaults(conf)
     app = auth_token.AuthProtocol(app, {"oslo_config_config": conf,
                                         "delay_auth_decision": True})
     app = ErrorsAndRequestIds(app, conf.api.max_request_body_bytes,
                               {"/v1/logs": conf.logs.max_body_bytes})
     return with_dashboard(conf, app)
+
+
+def _authtoken_defaults(conf) -> None:
+    """Albatross reads no service catalog from a validated token, so it does not ask for
+    one: Keystone's answer would carry every region (megabytes at thousands of them).
+    Operators may still set it."""
+    for group, opts in auth_token.list_opts():
+        conf.register_opts(opts, group=group)
+    conf.set_default("include_service_catalog", False, group="keystone_authtoken")
