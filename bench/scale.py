@@ -30,7 +30,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import openstack
 
 from albatross.db.jobs import JobStore
 from albatross.db.quotas import QuotaStore
@@ -47,8 +46,7 @@ OPS = ("health", "view", "view-warm", "keypairs", "secgroups", "audit-kp", "audi
 def seed(env: scale_env.Env, keypairs: int, groups: int) -> dict:
     """The tenant's objects in the first region, made straight in the simulator (which reads
     no token: the owner is named in each request)."""
-    conn = openstack.connection.Connection(session=env.member.session,
-                                           region_name=env.regions[0])
+    conn = scale_env.member_connection(env, env.regions[0])
     names, user, project = [], env.member.user_id, env.member.project_id
     for i in range(keypairs):
         name = f"kp-{i:04d}"

@@ -201,8 +201,17 @@ def start(n: int, tmp: Path, rtt_ms: float = 0.0, extra: dict | None = None) -> 
     paths = Paths.from_env(None)
     stop(paths, ["regionsim"])   # its state is in memory: every measure starts empty
     sim = simulate(paths, n, rtt_ms)
-    clouds_yaml = identities(sim)
-    port, name = free_port(), f"scale-{n}"
+    sim["bench_clouds_yaml"] = identities(sim)
+    return _serve(n, sim, tmp, f"scale-{n}", extra)
+
+
+def start_server(env: Env, tmp: Path, name: str, extra: dict | None = None) -> Env:
+    """Another Albatross over the same simulator (e.g. limited to some regions)."""
+    return _serve(env.n, env.sim, tmp, name, extra)
+
+
+def _serve(n: int, sim: dict, tmp: Path, name: str, extra: dict | None) -> Env:
+    clouds_yaml, port = sim["bench_clouds_yaml"], free_port()
     db_url = f"sqlite:///{tmp}/{name}.sqlite"
     if os.path.exists(f"{tmp}/{name}.sqlite"):
         os.unlink(f"{tmp}/{name}.sqlite")
@@ -224,3 +233,13 @@ def start(n: int, tmp: Path, rtt_ms: float = 0.0, extra: dict | None = None) -> 
     admin = ApiUser(sim["auth_url"], "admin", "admin", server.url)
     member = ApiUser(sim["auth_url"], MEMBER, TENANT, server.url)
     return Env(n, sim, server, db_url, admin, member, Sampler(server.proc.pid))
+
+
+def member_connection(env: Env, region: str) -> openstack.connection.Connection:
+    """The tenant's member in one simulated region, its endpoints named (a catalog lookup
+    copies thousands of regions' entries per call)."""
+    base = f"{env.sim['simulator']}/{region}"
+    return openstack.connection.Connection(
+        session=env.member.session, region_name=region,
+        compute_endpoint_override=f"{base}/compute/v2.1",
+        network_endpoint_override=f"{base}/network", image_endpoint_override=f"{base}/image")
