@@ -73,7 +73,7 @@ def _job(env, user, method, path, body) -> dict:
     if job["status"] != "SUCCESS":
         raise RuntimeError(f"{path}: job {job['id']} {job['status']}: "
                            f"{json.dumps(job)[:800]}")
-    return {"tasks": len(job.get("tasks", []))}
+    return {"tasks": sum(job["task_counts"].values())}
 
 
 def _looked_at(env, kind: str, key: str) -> dict:

@@ -270,6 +270,27 @@ class JobStore:
                                    .order_by(Task.seq)))
             return job, tasks
 
+    def job_page(self, job_id: str, limit: int, marker: str | None = None
+                 ) -> tuple[Job, dict[str, int], datetime.datetime | None, list[Task]] | None:
+        """A job, its tasks counted by status, its last task's end, and one page of its
+        tasks in order (after the task `marker`; KeyError: no task of the job): a job over
+        thousands of regions is never read whole to be shown."""
+        with session_scope(self.db_url) as s:
+            job = s.get(Job, job_id)
+            if job is None:
+                return None
+            counts = dict(s.execute(select(Task.status, func.count()).where(
+                Task.job_id == job_id).group_by(Task.status)).all())
+            last = s.scalar(select(func.max(Task.finished_at)).where(Task.job_id == job_id))
+            q = select(Task).where(Task.job_id == job_id).order_by(Task.seq).limit(limit)
+            if marker:
+                after = s.scalar(select(Task.seq).where(Task.id == marker,
+                                                        Task.job_id == job_id))
+                if after is None:
+                    raise KeyError(marker)
+                q = q.where(Task.seq > after)
+            return job, counts, last, list(s.scalars(q))
+
     def list_jobs(self, *, project_id: str | None, user_id: str | None = None,
                   kind: str | None = None, active_only: bool = False,
                   limit: int = 100, marker: str | None = None) -> list[tuple[Job, dict]]:

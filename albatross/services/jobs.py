@@ -1,6 +1,6 @@
 """Jobs as a tenant sees them: only their own project's (an admin sees every project's)."""
 from albatross.db.models import Job, Task
-from albatross.exceptions import Conflict, NotFound
+from albatross.exceptions import BadRequest, Conflict, NotFound
 from albatross.db import job_states as states
 from albatross.services import delegation
 from albatross.services.caller import Caller
@@ -20,7 +20,8 @@ def task_view(t: Task) -> dict:
                             if t.finished_at and t.started_at else None)}
 
 
-def job_view(job: Job, counts: dict, tasks: list[Task] | None = None) -> dict:
+def job_view(job: Job, counts: dict, tasks: list[Task] | None = None,
+             last_finished=None) -> dict:
     out = {"id": job.id, "kind": job.kind, "status": states.job_status(counts),
            "project_id": job.project_id, "user_id": job.user_id, "origin": job.origin,
            "request_id": job.request_id, "params": job.params, "task_counts": {s: counts.get(s, 0)
@@ -28,9 +29,8 @@ def job_view(job: Job, counts: dict, tasks: list[Task] | None = None) -> dict:
            "created_at": iso(job.created_at), "updated_at": iso(job.updated_at)}
     if tasks is not None:
         out["tasks"] = [task_view(t) for t in tasks]
-        finished = [t.finished_at for t in tasks if t.finished_at]
         done = out["status"] in (states.SUCCESS, states.FAILED)
-        out["finished_at"] = iso(max(finished)) if done and finished else None
+        out["finished_at"] = iso(last_finished) if done and last_finished else None
     return out
 
 
@@ -61,9 +61,28 @@ def submit(rt: Runtime, caller: Caller | None, *, kind: str, params: dict, tasks
     return job_id
 
 
-def get(rt: Runtime, caller: Caller, job_id: str) -> dict:
-    job, tasks, counts = load(rt, caller, job_id)
-    return job_view(job, counts, tasks)
+TASKS_PAGE = 1000   # tasks shown with a job at most (job_page: the next page by marker)
+
+
+def get(rt: Runtime, caller: Caller, job_id: str, tasks_limit: int = TASKS_PAGE,
+        tasks_marker: str | None = None) -> dict:
+    """The job with its task counts and one page of its tasks (0: none, for a progress
+    poll); `tasks_next` is the marker of the next page when there is one."""
+    try:
+        found = rt.store.job_page(job_id, tasks_limit + 1, tasks_marker)
+    except KeyError:   # the marker is no task of this job: 400, once the job is theirs
+        found = rt.store.job_page(job_id, 0)
+        if found is not None and caller.allows(found[0].project_id):
+            raise BadRequest(f"{tasks_marker} is no task of job {job_id}",
+                             field="tasks_marker") from None
+        found = None
+    if found is None or not caller.allows(found[0].project_id):
+        raise NotFound(f"job {job_id} not found", field="job_id")
+    job, counts, last, tasks = found
+    out = job_view(job, counts, tasks[:tasks_limit], last)
+    if tasks_limit and len(tasks) > tasks_limit:
+        out["tasks_next"] = tasks[tasks_limit - 1].id
+    return out
 
 
 def list_jobs(rt: Runtime, caller: Caller, *, all_projects: bool = False,

@@ -42,6 +42,34 @@ def test_unknown_path_and_method(api):
     assert resp.status_int == 405 and resp.headers["Allow"] == "GET"
 
 
+def test_a_jobs_tasks_come_in_bounded_pages(api):
+    """A job over thousands of regions is shown a page of tasks at a time, its counts whole
+    (tasks_limit=0: the counts alone, as a progress bar polls them)."""
+    owner, other = api.identity(), api.identity()
+    job_id = api.make_job(owner, 5, ["SUCCESS", "SUCCESS", "FAILED", "QUEUED", "QUEUED"])
+    path = f"/v1/jobs/{job_id}"
+    whole = api.request("GET", path, who=owner).json["job"]
+    assert len(whole["tasks"]) == 5 and "tasks_next" not in whole
+    counts = api.request("GET", path + "?tasks_limit=0", who=owner).json["job"]
+    assert "tasks" in counts and counts["tasks"] == [] and "tasks_next" not in counts
+    assert counts["task_counts"] == whole["task_counts"] and counts["task_counts"]["QUEUED"] == 2
+    seen, marker = [], None
+    while True:
+        query = "?tasks_limit=2" + (f"&tasks_marker={marker}" if marker else "")
+        page = api.request("GET", path + query, who=owner).json["job"]
+        seen += [t["id"] for t in page["tasks"]]
+        marker = page.get("tasks_next")
+        if marker is None:
+            break
+        assert marker == page["tasks"][-1]["id"] and len(page["tasks"]) == 2
+    assert seen == [t["id"] for t in whole["tasks"]]
+    alien = "00000000-0000-0000-0000-000000000000"
+    bad = api.request("GET", f"{path}?tasks_marker={alien}", who=owner)
+    assert bad.status_int == 400 and error(bad)["field"] == "tasks_marker"
+    assert api.request("GET", f"{path}?tasks_marker={alien}", who=other).status_int == 404
+    assert api.request("GET", f"{path}?tasks_limit=1001", who=owner).status_int == 400
+
+
 def test_other_project_cannot_see_or_touch_a_job(api):
     owner, other = api.identity(), api.identity()
     job_id = api.make_job(owner, 2, ["FAILED", "SUCCESS"])

@@ -208,11 +208,12 @@ def regions(devcloud) -> list[str]:
 
 
 def wait_job(user: User, job_id: str, timeout: float = 90) -> dict:
+    """Poll the job's counts (as the CLI does), then read it with its tasks."""
     deadline = time.monotonic() + timeout
     while True:
-        job = user.call("GET", f"/v1/jobs/{job_id}").json()["job"]
+        job = user.call("GET", f"/v1/jobs/{job_id}", params={"tasks_limit": 0}).json()["job"]
         if job["status"] in ("SUCCESS", "FAILED") or time.monotonic() > deadline:
-            return job
+            return user.call("GET", f"/v1/jobs/{job_id}").json()["job"]
         time.sleep(0.2)
 
 

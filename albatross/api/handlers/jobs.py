@@ -1,7 +1,7 @@
 from albatross.api import authz
 from albatross.api.router import Route
 from albatross.api.schemas.common import JOB_ENVELOPE, UUID
-from albatross.api.schemas.jobs import JOB_LIST, LIST_QUERY
+from albatross.api.schemas.jobs import GET_QUERY, JOB_LIST, LIST_QUERY
 from albatross.services import jobs as job_service
 
 
@@ -13,7 +13,10 @@ def list_jobs(req):
 
 
 def get_job(req):
-    return {"job": job_service.get(req.rt, req.caller, req.params["job_id"])}
+    q = req.query
+    return {"job": job_service.get(req.rt, req.caller, req.params["job_id"],
+                                   tasks_limit=q["tasks_limit"],
+                                   tasks_marker=q.get("tasks_marker"))}
 
 
 def delete_job(req):
@@ -44,9 +47,9 @@ ROUTES = [
           policy="albatross:jobs:list", query=LIST_QUERY, response=JOB_LIST, tags=("jobs",),
           requires=(authz.When("albatross:jobs:list:all_projects", authz.flag("all_projects"),
                                "all_projects=true"),)),
-    Route("GET", "/v1/jobs/{job_id}", get_job, "A job with its per-region tasks",
-          policy="albatross:jobs:get", response=JOB_ENVELOPE, tags=("jobs",),
-          path_params=_JOB_ID),
+    Route("GET", "/v1/jobs/{job_id}", get_job, "A job with its per-region tasks (a page)",
+          policy="albatross:jobs:get", query=GET_QUERY, response=JOB_ENVELOPE,
+          tags=("jobs",), path_params=_JOB_ID),
     Route("DELETE", "/v1/jobs/{job_id}", delete_job,
           "Forget a finished job (what it created stays)", policy="albatross:jobs:delete",
           status=204, tags=("jobs",), path_params=_JOB_ID),

@@ -51,6 +51,8 @@ JOB = {
                         "properties": {s: {"type": "integer"} for s in TASK_STATES}},
         "created_at": TIMESTAMP, "updated_at": TIMESTAMP, "finished_at": TIMESTAMP,
         "tasks": {"type": "array", "items": TASK},
+        "tasks_next": {"type": "string", "description": "More tasks follow: ask again "
+                                                        "with this as tasks_marker."},
     },
 }
 

@@ -10,3 +10,10 @@ LIST_QUERY = {
     "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
     "marker": UUID,
 }
+
+GET_QUERY = {
+    "tasks_limit": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 1000,
+                    "description": "Tasks shown with the job (0: only their counts)."},
+    "tasks_marker": {**UUID, "description": "The last task of the previous page "
+                                            "(`tasks_next`)."},
+}

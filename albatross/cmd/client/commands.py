@@ -67,11 +67,12 @@ def keypair_sync(args):
 def wait_for(client: AlbatrossClient, job_id: str, timeout: float) -> dict:
     """Poll the job, with a progress bar of finished tasks."""
     deadline = time.monotonic() + timeout
-    job = client.get(f"/v1/jobs/{job_id}")["job"]
+    job = client.get(f"/v1/jobs/{job_id}", tasks_limit=0)["job"]   # counts only
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[state]}"), TimeElapsedColumn(),
                   console=output.progress_console, transient=False) as progress:
-        bar = progress.add_task(f"job {job_id[:8]}", total=len(job["tasks"]) or 1,
+        bar = progress.add_task(f"job {job_id[:8]}",
+                                total=sum(job["task_counts"].values()) or 1,
                                 state=job["status"])
         while True:
             counts = job["task_counts"]
@@ -80,8 +81,8 @@ def wait_for(client: AlbatrossClient, job_id: str, timeout: float) -> dict:
             if job["status"] in ("SUCCESS", "FAILED") or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-            job = client.get(f"/v1/jobs/{job_id}")["job"]
-    return job
+            job = client.get(f"/v1/jobs/{job_id}", tasks_limit=0)["job"]
+    return client.get(f"/v1/jobs/{job_id}")["job"]   # with its tasks, to be shown
 
 
 def job_list(args):
