@@ -11,6 +11,7 @@ authority (each request brings its own token), so both are shared; cookies are n
 import http.cookiejar
 import os
 import threading
+import time
 
 import requests
 from keystoneauth1 import session as ks_session
@@ -69,4 +70,26 @@ class SharedHttp:
         """A keystoneauth session of its own auth over the shared pool and cache (also the
         constructor openstacksdk's CloudRegion is given)."""
         kwargs.update(session=self.requests, discovery_cache=self.discovery)
+        if kwargs.get("auth") is not None and hasattr(kwargs["auth"], "get_access"):
+            valid_token_without_lock(kwargs["auth"])
         return ks_session.Session(**kwargs)
+
+
+def valid_token_without_lock(plugin) -> None:
+    """keystoneauth's get_access takes the plugin's lock and parses the token's expiry on
+    every call, and openstacksdk asks for it several times a call (the token, the project
+    of every resource it builds): at a hundred regions' calls at once, threads spent most of
+    their time queued on that lock. A token known valid for a while is answered without it;
+    renewing one still takes the lock, as keystoneauth does."""
+    locked = plugin.get_access
+    known: dict = {"ref": None, "until": 0.0}
+
+    def get_access(session, **kwargs):
+        ref = plugin.auth_ref
+        if ref is not None and ref is known["ref"] and time.time() < known["until"]:
+            return ref
+        ref = locked(session, **kwargs)
+        expires = ref.expires.timestamp() if ref.expires else 0.0
+        known["ref"], known["until"] = ref, expires - plugin.MIN_TOKEN_LIFE_SECONDS
+        return ref
+    plugin.get_access = get_access

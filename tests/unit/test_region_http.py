@@ -78,3 +78,30 @@ def test_the_environment_is_read_once_unless_proxies_need_it_per_call(monkeypatc
     assert proxied.trust_env is True
     assert proxied.merge_environment_settings("https://h/", {}, None, True,
                                               None)["proxies"]["https"] == "http://proxy:3128"
+
+
+def test_a_valid_token_is_answered_without_the_plugins_lock():
+    import datetime
+    from types import SimpleNamespace
+
+    from albatross.regions.http import valid_token_without_lock
+
+    class Plugin:
+        MIN_TOKEN_LIFE_SECONDS = 120
+
+        def __init__(self, lifetime):
+            self.auth_ref, self.locked_calls, self.lifetime = None, 0, lifetime
+
+        def get_access(self, session, **kwargs):   # keystoneauth's: lock, check, refresh
+            self.locked_calls += 1
+            expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(
+                seconds=self.lifetime)
+            self.auth_ref = SimpleNamespace(expires=expires)
+            return self.auth_ref
+
+    lasting, expiring = Plugin(3600), Plugin(60)   # 60 s: inside the minimum token life
+    for plugin in (lasting, expiring):
+        valid_token_without_lock(plugin)
+        refs = {id(plugin.get_access(None)) for _ in range(5)}
+        assert len(refs) == (1 if plugin is lasting else 5)
+    assert lasting.locked_calls == 1 and expiring.locked_calls == 5
