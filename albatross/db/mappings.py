@@ -41,14 +41,38 @@ class MappingStore:
     def put(self, source_key: str, target_id: str, *, created: bool, task_id: str | None,
             details: dict | None = None) -> None:
         """Insert or update one mapping; `created` only ever turns on for the same target."""
-        def change(row):
-            row.created_by_albatross = created if row.target_id != target_id else \
-                row.created_by_albatross or created
-            row.target_id, row.task_id = target_id, task_id
-            if details is not None:
-                row.details = details
-        self._upsert(source_key, {"target_id": target_id, "created_by_albatross": created,
-                                  "task_id": task_id, "details": details}, change)
+        self.put_many([(source_key, target_id, created, task_id, details)])
+
+    def put_many(self, rows: list[tuple[str, str, bool, str | None, dict | None]]) -> None:
+        """put() for each (source key, target id, created, task id, details), in one
+        transaction: what one region's rule changes touched, a policy's adoptions (a
+        transaction per group made an audit over thousands of regions a write storm)."""
+        if not rows:
+            return
+        for _ in range(2):  # a concurrent insert of the same row wins the first round
+            try:
+                with session_scope(self.db_url) as s:
+                    existing = {m.source_key: m for m in s.scalars(
+                        select(ResourceMapping).filter_by(**self.key).where(
+                            ResourceMapping.source_key.in_([r[0] for r in rows]))
+                        .with_for_update())}
+                    for source_key, target_id, created, task_id, details in rows:
+                        row = existing.get(source_key)
+                        if row is None:
+                            existing[source_key] = row = ResourceMapping(
+                                **self.key, source_key=source_key, project_id=self.project_id,
+                                target_id=target_id, created_by_albatross=created,
+                                task_id=task_id, details=details)
+                            s.add(row)
+                            continue
+                        row.created_by_albatross = created if row.target_id != target_id \
+                            else row.created_by_albatross or created
+                        row.target_id, row.task_id = target_id, task_id
+                        if details is not None:
+                            row.details = details
+                return
+            except IntegrityError:
+                continue
 
     def record(self, source_key: str, target_id: str | None, *, fingerprint: str | None,
                created: bool, task_id: str) -> None:

@@ -128,12 +128,12 @@ def _adopt_into_policy(ctx: TaskContext, source: Snapshot) -> None:
     """Copies made earlier (by a one-off sync) now kept by this policy: remember it, so its
     delete propagation covers them."""
     store, policy = _stores(ctx)[0], ctx.payload["policy_id"]
-    for sid, row in store.load().items():
-        details = row.details or {}
-        if sid in source.groups and policy not in details.get("policies", ()):
-            store.put(sid, row.target_id, created=row.created_by_albatross,
-                      task_id=row.task_id, details={**details, "policies": sorted(
-                          {*details.get("policies", ()), policy})})
+    store.put_many([
+        (sid, row.target_id, row.created_by_albatross, row.task_id,
+         {**(row.details or {}), "policies": sorted({*(row.details or {}).get("policies", ()),
+                                                     policy})})
+        for sid, row in store.load().items()
+        if sid in source.groups and policy not in (row.details or {}).get("policies", ())])
 
 
 class _Writer:
@@ -156,12 +156,11 @@ class _Writer:
     def run(self) -> None:
         ctx, rp, st, pid = self.ctx, self.rp, self.stats, self.ctx.project_id
         res = rp.resolution
-        for sid, how in res.adopted.items():
-            table = self.groups if sid in res.groups else self.address_groups
-            tid = res.groups.get(sid) or res.address_groups[sid]
-            table.put(sid, tid, created=False, task_id=ctx.task_id,
-                      details=self._details(sid, frozenset()) if table is self.groups
-                      else None)
+        adopted = [sid for sid in res.adopted if sid in res.groups]   # they exist already
+        self.groups.put_many([(sid, res.groups[sid], False, ctx.task_id,
+                               self._details(sid, frozenset())) for sid in adopted])
+        self.address_groups.put_many([(sid, res.address_groups[sid], False, ctx.task_id, None)
+                                      for sid in res.adopted if sid not in res.groups])
         for sid in rp.create_address_groups:
             tid = neutron.create_address_group(self.conn, pid, self.source.address_groups[sid])
             self.address_groups.put(sid, tid, created=True, task_id=ctx.task_id)
@@ -213,12 +212,14 @@ class _Writer:
             touched.add(sid)
             st["writes"] += calls
             st["rules_added"] += len(rules)
+        rows = []
         for sid in touched:
             m = self.target.mappings.groups.get(sid)
             tid = self.rp.resolution.groups[sid]
             created = m is not None and m.created and m.target_id == tid
-            self.groups.put(sid, tid, created=created, task_id=self.ctx.task_id,
-                            details=self._details(sid, frozenset(owned[sid])))
+            rows.append((sid, tid, created, self.ctx.task_id,
+                         self._details(sid, frozenset(owned[sid]))))
+        self.groups.put_many(rows)   # the rules exist already: one transaction records all
         for sid, tid in rp.delete_groups:
             neutron.delete_group(conn, tid)
             self.groups.remove(sid)
