@@ -1,9 +1,8 @@
 """A collection round with the region reads replaced: what is stored when a region or one
-of its services does not answer, when a project is refused, and one collector per interval
-among several processes."""
+of its services does not answer, a project's usage as its rebalances recorded it (none for a
+project never read), and one collector per interval among several processes."""
 import pytest
 from keystoneauth1 import exceptions as ks_exc
-from openstack import exceptions as sdk_exc
 
 from albatross.db.indicators import IndicatorStore
 from albatross.db.quotas import QuotaStore
@@ -51,7 +50,8 @@ class FakeHealth:
 @pytest.fixture
 def world(api, monkeypatch):
     """Two regions, each with 10 VCPUs of capacity and 2 used, 3 objects of every kind; a
-    project with a cores limit using 1 core in each region, and one Nova refuses."""
+    project with a cores limit whose rebalance read 1 core used in each region, and one
+    never read (Nova refused it)."""
     down: set[str] = set()
 
     def placement(region):
@@ -59,18 +59,14 @@ def world(api, monkeypatch):
             raise ks_exc.ConnectFailure("connection refused")
         return {rc: {"capacity": 10.0, "used": 2.0} for rc in ("VCPU", "MEMORY_MB", "DISK_GB")}
 
-    def quotas(registry, project_id, names):
-        if project_id == "gone":
-            return {r: sdk_exc.BadRequestException("Project ID gone is not a valid project")
-                    for r in names}
-        usage = {r: 0 for r in RESOURCES} | {"cores": 1}
-        return {r: ({n: 10 for n in RESOURCES}, usage) for r in names}
-
     monkeypatch.setattr(service.reader, "read_placement", placement)
     monkeypatch.setattr(service.reader, "count", lambda region, kind: 3)
-    monkeypatch.setattr(service, "read_all_regions", quotas)
-    QuotaStore(api.rt.store.db_url).set_project("live", {"cores": 8}, {})
-    QuotaStore(api.rt.store.db_url).set_project("gone", {"cores": 8}, {})
+    quotas = QuotaStore(api.rt.store.db_url)
+    quotas.set_project("live", {"cores": 8}, {})
+    quotas.set_project("gone", {"cores": 8}, {})   # never read: its rebalances failed
+    usage = {r: 0 for r in RESOURCES} | {"cores": 1}   # as the last rebalance read them
+    quotas.record_regions("live", {r: ({n: 10 for n in RESOURCES}, usage)
+                                   for r in ("R1", "R2")})
     rt = Runtime(conf=api.rt.conf, store=api.rt.store, registry=FakeRegistry(["R1", "R2"]),
                  health=FakeHealth(), dispatcher=api.rt.dispatcher)
     return rt, down
@@ -97,7 +93,8 @@ def test_a_region_that_cannot_be_read_is_down_then_back(api, world):
     assert last[("resource_count", "R2", "", "servers")] == 3     # what answered is kept
     assert ("capacity", "R2", "", "VCPU") not in last
     assert last[("project_headroom", "all", "live", "cores")] == 6
-    assert not [k for k in last if k[2] == "gone"]    # refused: left out, regions not down
+    assert not [k for k in last if k[2] == "gone"]    # never read: left out, regions not down
+    assert last[("project_usage", "R2", "live", "cores")] == 1   # recorded, R2 down or not
 
     admin = api.identity(roles=ADMIN)
     summary = api.request("GET", "/v1/indicators/summary", who=admin).json
