@@ -1,15 +1,18 @@
 """Albatross's ceilings with many regions (issue 17, docs/scale.md): each piece of work
 measured at N simulated regions (the region simulator behind its own real Keystone, one
 `albatross serve` with its embedded worker on SQLite), with a tenant holding K keypairs and
-K security groups in the first region:
+G security groups in every region:
 
     health      GET /v1/regions, every endpoint of every region probed (cold)
     view        the global quota view of the tenant (every region read live), the first
     view-warm   ... and again (connections made, API versions known)
-    keypairs    a keypair sync of the K keypairs to every other region (a job)
-    secgroups   a security group sync of the K groups (rules included) to every region
-    audit-kp    one drift-audit pass of a keypair sync policy over every region (in step)
-    audit-sg    the same for a security group policy
+    keypairs    a keypair sync of S more keypairs to every other region (a job)
+    secgroups   a security group sync of S more groups (2 rules each) to every region
+    audit-kp    one drift-audit pass of a keypair sync policy (all K + S) over every region,
+                the regions in step (the simulator copied the K there)
+    audit-sg    the same for a security group policy: its first pass (adopting the copies
+                it finds by name, so recording their mappings)
+    audit-sg-2  ... and its next pass (nothing to adopt or repair)
     rebalance   the quota rebalance of P projects over every region (one job)
     addresses   the tenant's address inventory read from every region
     indicators  one indicator collection round (health, Placement, counts, projects)
@@ -20,7 +23,7 @@ sockets, the rows in its database afterwards, and the cost per region. Ratios ar
 the smallest N of the same run (per-region cost at N / per-region cost at the baseline).
 
     .venv/bin/python -m bench.scale --regions 10,100,1000 [--rtt-ms 0] [--keypairs 100]
-        [--groups 100] [--projects 1000] [--only view,keypairs] [--json out.json]
+        [--groups 100] [--sync 10] [--projects 1000] [--only view,keypairs] [--json out.json]
 
 Needs the dev cloud's MariaDB and Keystone code (`albatross devcloud up`); starts the
 simulator and its Keystone itself (`albatross devcloud sim`)."""
@@ -30,41 +33,55 @@ import tempfile
 import time
 from pathlib import Path
 
+import requests
 
 from albatross.db.jobs import JobStore
 from albatross.db.quotas import QuotaStore
 from albatross.db.work_queue import WorkQueue
 from albatross.jobs.submit import submit
+from albatross.quota.resources import RESOURCES
 from bench import scale_env
 from bench.dashboard_overview import login
 from tests.integration.conftest import public_key
 
 OPS = ("health", "view", "view-warm", "keypairs", "secgroups", "audit-kp", "audit-sg",
-       "rebalance", "addresses", "indicators", "overview")
+       "audit-sg-2", "rebalance", "addresses", "indicators", "overview")
 
 
-def seed(env: scale_env.Env, keypairs: int, groups: int) -> dict:
-    """The tenant's objects in the first region, made straight in the simulator (which reads
-    no token: the owner is named in each request)."""
+def seed(env: scale_env.Env, keypairs: int, groups: int, sync: int) -> dict:
+    """The tenant's K keypairs and G security groups (2 rules each) in the first region,
+    made straight in the simulator (which reads no token: the owner is named in each
+    request), then copied by the simulator into every region (the audits find them in
+    step); then `sync` more of each in the first region only, for the syncs to copy."""
     conn = scale_env.member_connection(env, env.regions[0])
-    names, user, project = [], env.member.user_id, env.member.project_id
-    for i in range(keypairs):
-        name = f"kp-{i:04d}"
-        conn.compute.create_keypair(name=name, public_key=public_key(), user_id=user)
-        names.append(name)
-    for i in range(groups):
-        g = conn.network.create_security_group(name=f"sg-{i:04d}", description="bench",
-                                               project_id=project)
-        for port in (22, 443):
-            conn.network.create_security_group_rule(
-                security_group_id=g.id, direction="ingress", ethertype="IPv4",
-                protocol="tcp", port_range_min=port, port_range_max=port,
-                remote_ip_prefix="10.0.0.0/8", project_id=project)
+    user, project = env.member.user_id, env.member.project_id
+
+    def make(prefix: str, count: int) -> tuple[list[str], list[str]]:
+        names, group_names = [], []
+        for i in range(count):
+            conn.compute.create_keypair(name=f"{prefix}kp-{i:04d}", public_key=public_key(),
+                                        user_id=user)
+            names.append(f"{prefix}kp-{i:04d}")
+        for i in range(count if prefix else groups):
+            g = conn.network.create_security_group(name=f"{prefix}sg-{i:04d}",
+                                                   description="bench", project_id=project)
+            group_names.append(g.name)
+            for port in (22, 443):
+                conn.network.create_security_group_rule(
+                    security_group_id=g.id, direction="ingress", ethertype="IPv4",
+                    protocol="tcp", port_range_min=port, port_range_max=port,
+                    remote_ip_prefix="10.0.0.0/8", project_id=project)
+        return names, group_names
+
+    make("", keypairs)
+    requests.put(f"{env.sim['simulator']}/_sim/seed", json={"from": env.regions[0]},
+                 timeout=600).raise_for_status()
+    sync_keypairs, sync_groups = make("sync-", sync)
     net = conn.network.create_network(name="bench", project_id=project)
     conn.network.create_subnet(network_id=net.id, ip_version=4, cidr="10.1.0.0/24",
                                project_id=project)
     conn.network.create_port(network_id=net.id, project_id=project)
-    return {"keypairs": names}
+    return {"keypairs": sync_keypairs, "groups": sync_groups}
 
 
 def _job(env, user, method, path, body) -> dict:
@@ -105,23 +122,26 @@ def run_op(op: str, env: scale_env.Env, ctx: dict, args) -> dict:
         q = admin.ok("GET", f"/v1/projects/{member.project_id}/quotas")["quota"]
         return {"complete": q["complete"]}
     if op == "keypairs":
-        names, out = ctx["keypairs"], {}
-        for i in range(0, len(names), 100):   # the API takes 100 names a request
-            out = _job(env, member, "POST", "/v1/keypairs/sync", {
-                "source_region": first, "target_regions": "all",
-                "keypairs": names[i:i + 100], "force": True})
-        return out
+        return _job(env, member, "POST", "/v1/keypairs/sync", {
+            "source_region": first, "target_regions": "all", "keypairs": ctx["keypairs"]})
     if op == "secgroups":
         return _job(env, member, "POST", "/v1/security-groups/sync", {
-            "source_region": first, "target_regions": "all", "all": True})
-    if op in ("audit-kp", "audit-sg"):
+            "source_region": first, "target_regions": "all",
+            "security_groups": ctx["groups"]})
+    if op.startswith("audit-"):
         kind = "keypair" if op == "audit-kp" else "security_group"
-        pid = ctx.setdefault(f"policy-{kind}", _policy(env, kind))
+        if f"policy-{kind}" not in ctx:   # audit-sg-2: the same policy's next pass
+            ctx[f"policy-{kind}"] = _policy(env, kind)
+        pid = ctx[f"policy-{kind}"]
         return _job(env, member, "POST", f"/v1/sync-policies/{pid}/audit", None)
     if op == "rebalance":
         store, projects = QuotaStore(env.db_url), ctx["projects"]
+        # every resource held globally at the services' default per region, so that the
+        # default security group Neutron makes in each region is not an overshoot
+        limits = {r.name: r.default * env.n if r.default > 0 else r.default
+                  for r in RESOURCES.values()}
         for p in projects:
-            store.set_project(p, {"network": 10, "cores": 8, "volumes": 4}, {})
+            store.set_project(p, limits, {})
         job_id = submit(JobStore(env.db_url), lambda ids: None, kind="quota_rebalance",
                         project_id=admin.project_id, user_id="albatross", origin="bench",
                         params={"projects": projects},
@@ -148,7 +168,7 @@ def measure(n: int, args, tmp: Path) -> dict:
         "regions": {"max_parallel": args.max_parallel}} if args.max_parallel else None)
     results = {}
     try:
-        ctx = seed(env, args.keypairs, args.groups)
+        ctx = seed(env, args.keypairs, args.groups, args.sync)
         if "rebalance" in args.only:
             ctx["projects"] = scale_env.projects(env.sim, args.projects)
         idle = env.sampler.now()
@@ -204,6 +224,8 @@ def main():
     ap.add_argument("--rtt-ms", type=float, default=0.0)
     ap.add_argument("--keypairs", type=int, default=100)
     ap.add_argument("--groups", type=int, default=100)
+    ap.add_argument("--sync", type=int, default=10,
+                    help="keypairs and groups the sync ops copy to every region")
     ap.add_argument("--projects", type=int, default=1000)
     ap.add_argument("--max-parallel", type=int, default=0,
                     help="[regions] max_parallel (0: Albatross's default)")

@@ -65,11 +65,25 @@ async def knobs_set(request):
     return answer(200, {"regions": {n: dataclasses.asdict(sim.knobs[n]) for n in names}})
 
 
+async def seed(request):
+    """PUT /_sim/seed {"from": REGION}: every other region takes that region's keypairs and
+    security groups (bench/scale.py: audits of regions already in step)."""
+    sim: Simulator = request.app[SIM]
+    source = sim.regions.get((await request.json()).get("from", ""))
+    if source is None:
+        raise web.HTTPNotFound(text="no such simulated region")
+    for region in sim.regions.values():
+        if region is not source:
+            region.copy_from(source)
+    return answer(200, {"seeded": len(sim.regions) - 1})
+
+
 def build(sim: Simulator) -> web.Application:
     app = web.Application(middlewares=[_as_the_region_is])
     app[SIM] = sim
     app.add_routes([web.get("/_sim/regions", knobs_list),
                     web.put("/_sim/regions/{region}", knobs_set),
+                    web.put("/_sim/seed", seed),
                     *versions.routes(), *routes_nova.routes, *routes_cinder.routes,
                     *routes_neutron.routes, *routes_glance.routes, *routes_placement.routes])
     return app

@@ -189,6 +189,21 @@ class Region:
         self.keypair_get(user_id, name)
         del self.keypairs[(user_id, name)]
 
+    # ---- a bench's shortcut -----------------------------------------------------------
+    def copy_from(self, other: "Region") -> None:
+        """Take `other`'s keypairs and security groups (rules and their remote groups
+        mapped onto this region's new ids) as they are: a bench starts from regions already
+        in step without making every copy through the API first."""
+        self.keypairs.update({k: dict(v) for k, v in other.keypairs.items()})
+        ids = {gid: str(uuid.uuid4()) for gid in other.groups}
+        for gid, g in other.groups.items():
+            self.groups[ids[gid]] = {**g, "id": ids[gid], "tags": list(g["tags"]),
+                                     "security_group_rules": [
+                {**r, "id": str(uuid.uuid4()), "security_group_id": ids[gid],
+                 "remote_group_id": ids.get(r["remote_group_id"], r["remote_group_id"])}
+                for r in g["security_group_rules"]]}
+        self.projects_seen |= other.projects_seen
+
     # ---- Neutron security groups ------------------------------------------------------
     def groups_of(self, project_id: str | None) -> list[dict]:
         if project_id and project_id not in self.projects_seen:
