@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, delete, func, or_, select, update
 
-from albatross.db.engine import session_scope
+from albatross.db.engine import read_scope, session_scope
 from albatross.db.events import Event
 from albatross.db.models import Job, Task, utcnow
 from albatross.db.trusts import TrustGrant
@@ -116,7 +116,7 @@ class JobStore:
                 Task.status.in_([states.QUEUED, states.RUNNING]))) > 0
 
     def unfinished(self, job_id: str) -> int:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return s.scalar(select(func.count()).select_from(Task).where(
                 Task.job_id == job_id, Task.status.in_([states.QUEUED, states.RUNNING])))
 
@@ -141,7 +141,7 @@ class JobStore:
     def unfinished_tasks(self, resource_type: str, resources: list[str]) -> list[tuple]:
         """(resource, target region, job id, job's project) of the queued or running tasks
         of these resources, whatever their job."""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return list(s.execute(
                 select(Task.resource, Task.target_region, Job.id, Job.project_id)
                 .join(Job, Job.id == Task.job_id)
@@ -150,7 +150,7 @@ class JobStore:
 
     def load_task(self, task_id: str) -> tuple[Task, Job | None]:
         """A task and its job (None for a controller's work item)."""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             task = s.get(Task, task_id)
             return task, s.get(Job, task.job_id) if task.job_id else None
 
@@ -160,7 +160,7 @@ class JobStore:
         and running ones whose worker stopped renewing its lease (it crashed)."""
         claims: list[Claim] = []
         now = utcnow()
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             q = select(Task.id).where(self._claimable(now)).order_by(Task.not_before, Task.seq)
             if task_id is not None:
                 q = q.where(Task.id == task_id)
@@ -251,18 +251,18 @@ class JobStore:
         their broker message was probably lost, so they are announced again."""
         now = utcnow()
         stale = now - datetime.timedelta(seconds=stale_seconds)
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return list(s.scalars(select(Task.id).where(or_(
                 and_(Task.status == states.QUEUED, Task.not_before <= stale),
                 and_(Task.status == states.RUNNING, Task.lease_expires_at < now))).limit(limit)))
 
     # ---- reading ---------------------------------------------------------------------------
     def get_task(self, task_id: str) -> Task | None:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return s.get(Task, task_id)
 
     def get_job(self, job_id: str) -> tuple[Job, list[Task]] | None:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             job = s.get(Job, job_id)
             if job is None:
                 return None
@@ -275,7 +275,7 @@ class JobStore:
         """A job, its tasks counted by status, its last task's end, and one page of its
         tasks in order (after the task `marker`; KeyError: no task of the job): a job over
         thousands of regions is never read whole to be shown."""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             job = s.get(Job, job_id)
             if job is None:
                 return None
@@ -295,7 +295,7 @@ class JobStore:
                   kind: str | None = None, active_only: bool = False,
                   limit: int = 100, marker: str | None = None) -> list[tuple[Job, dict]]:
         """Jobs newest first, each with its task counts per state."""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             q = select(Job).order_by(Job.created_at.desc(), Job.id)
             if project_id is not None:
                 q = q.where(Job.project_id == project_id)

@@ -13,7 +13,7 @@ import time
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
-from albatross.db.engine import session_scope
+from albatross.db.engine import read_scope, session_scope
 from albatross.db.models import SyncLock, utcnow
 
 LOG = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def release(db_url: str, name: str, owner: str) -> None:
 
 def holder(db_url: str, name: str) -> str | None:
     """Who holds `name` now (None when free or expired)."""
-    with session_scope(db_url) as s:
+    with read_scope(db_url) as s:
         lock = s.get(SyncLock, name)
         return lock.owner if lock is not None and lock.expires_at >= utcnow() else None
 

@@ -4,7 +4,7 @@ re-run adopts the object instead of creating it twice."""
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from albatross.db.engine import session_scope
+from albatross.db.engine import read_scope, session_scope
 from albatross.db.models import ResourceMapping
 
 
@@ -18,7 +18,7 @@ class MappingStore:
 
     def load(self) -> dict[str, ResourceMapping]:
         """Every mapping of this type, owner and region pair, by source key."""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return {m.source_key: m for m in s.scalars(
                 select(ResourceMapping).filter_by(**self.key))}
 
@@ -94,14 +94,14 @@ class MappingStore:
 
 def unfinished(db_url: str, resource_type: str) -> list[int]:
     """The ids of the mappings of half copies that a failed copy could not remove."""
-    with session_scope(db_url) as s:
+    with read_scope(db_url) as s:
         return [r.id for r in s.scalars(select(ResourceMapping).where(
                 ResourceMapping.resource_type == resource_type))
                 if (r.details or {}).get("unfinished")]
 
 
 def get_by_id(db_url: str, mapping_id) -> ResourceMapping | None:
-    with session_scope(db_url) as s:
+    with read_scope(db_url) as s:
         return s.get(ResourceMapping, mapping_id)
 
 

@@ -3,7 +3,7 @@ import datetime
 
 from sqlalchemy import and_, delete, func, or_, select, update
 
-from albatross.db.engine import session_scope
+from albatross.db.engine import read_scope, session_scope
 from albatross.db.models import DriftEvent, SyncPolicy, Task, utcnow
 
 
@@ -25,7 +25,7 @@ class PolicyStore:
             return policy
 
     def get(self, policy_id: str) -> SyncPolicy | None:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return s.get(SyncPolicy, policy_id)
 
     def find(self, project_id: str | None, limit: int | None = None,

@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import delete, select
 
-from albatross.db.engine import session_scope
+from albatross.db.engine import read_scope, session_scope
 from albatross.db.models import (ProjectQuotaClass, QuotaAllowance, QuotaClassLimit, QuotaEvent,
                                  QuotaLimit, QuotaOvershoot, utcnow)
 
@@ -21,7 +21,7 @@ class QuotaStore:
     # ---- limits and classes ---------------------------------------------------------------
     def project_settings(self, project_id: str) -> dict:
         """{"hard": {res: n}, "soft": {res: (absolute, percent, over)}, "class": name}"""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             rows = s.scalars(select(QuotaLimit).where(QuotaLimit.project_id == project_id))
             hard, soft = {}, {}
             for r in rows:
@@ -42,12 +42,12 @@ class QuotaStore:
         return hard, soft, klass
 
     def class_limits(self, class_name: str) -> dict[str, int]:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return {r.resource: r.hard_limit for r in s.scalars(
                 select(QuotaClassLimit).where(QuotaClassLimit.class_name == class_name))}
 
     def class_names(self) -> list[str]:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return sorted(set(s.scalars(select(QuotaClassLimit.class_name))))
 
     def set_project(self, project_id: str, hard: dict[str, int],
@@ -102,13 +102,13 @@ class QuotaStore:
                 QuotaClassLimit.class_name == class_name)).rowcount
 
     def projects_with_settings(self) -> list[str]:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             ids = set(s.scalars(select(QuotaLimit.project_id)))
             ids |= set(s.scalars(select(ProjectQuotaClass.project_id)))
             return sorted(ids)
 
     def is_governed(self, project_id: str) -> bool:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return s.scalar(select(QuotaLimit.project_id).where(
                 QuotaLimit.project_id == project_id).limit(1)) is not None \
                 or s.get(ProjectQuotaClass, project_id) is not None
@@ -116,7 +116,7 @@ class QuotaStore:
     # ---- regional allowances ----------------------------------------------------------------
     def allowances(self, project_id: str) -> dict[tuple[str, str], QuotaAllowance]:
         """{(resource, region): row}"""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return {(r.resource, r.region): r for r in s.scalars(
                 select(QuotaAllowance).where(QuotaAllowance.project_id == project_id))}
 
@@ -160,7 +160,7 @@ class QuotaStore:
     # ---- overshoots ---------------------------------------------------------------------------
     def overshoots(self, project_id: str) -> dict[str, dict]:
         """{resource: {global_limit, total_usage, over_by, regions, since}} on record."""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return {r.resource: {"global_limit": r.global_limit, "total_usage": r.total_usage,
                                  "over_by": r.total_usage - r.global_limit,
                                  "regions": json.loads(r.regions), "since": r.since}
@@ -197,7 +197,7 @@ class QuotaStore:
                              threshold=threshold, hard_limit=hard_limit, detail=detail))
 
     def events(self, project_id: str, limit: int = 100) -> list[QuotaEvent]:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return list(s.scalars(select(QuotaEvent).where(QuotaEvent.project_id == project_id)
                                   .order_by(QuotaEvent.created_at.desc(), QuotaEvent.id.desc())
                                   .limit(limit)))

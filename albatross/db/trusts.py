@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
-from albatross.db.engine import session_scope
+from albatross.db.engine import read_scope, session_scope
 from albatross.db.models import Trust, utcnow
 
 
@@ -33,7 +33,7 @@ class TrustStore:
             s.add(grant.row(owner_kind, owner_id))
 
     def get(self, trust_id: str) -> Trust | None:
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return s.get(Trust, trust_id)
 
     def owned_by(self, owner_kind: str, owner_id: str) -> list[Trust]:

@@ -13,7 +13,7 @@ import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from albatross.db.engine import session_scope
+from albatross.db.engine import read_scope, session_scope
 from albatross.db.models import Task, utcnow
 
 QUEUED, RUNNING, IDLE = "QUEUED", "RUNNING", "IDLE"
@@ -112,7 +112,7 @@ class WorkQueue:
               limit: int | None = None, active: bool = False) -> list[Task]:
         """The controllers' rows, soonest due first (for operators and tests); `active`: only
         the queued and running ones."""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             q = select(Task).where(Task.job_id.is_(None)).order_by(Task.not_before, Task.id)
             if kind is not None:
                 q = q.where(Task.resource_type == kind)
@@ -124,7 +124,7 @@ class WorkQueue:
 
     def count(self) -> int:
         """How many items are queued or running."""
-        with session_scope(self.db_url) as s:
+        with read_scope(self.db_url) as s:
             return s.scalar(select(func.count()).select_from(Task).where(
                 Task.job_id.is_(None), Task.status != IDLE))
 
