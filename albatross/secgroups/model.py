@@ -108,10 +108,12 @@ def rule_from_sdk(r) -> Rule:
 
 
 def group_from_sdk(g) -> Group:
-    tags = getattr(g, "tags", None)
-    return Group(g.id, g.name, g.description or "", getattr(g, "stateful", None),
+    """From an openstacksdk SecurityGroup or the dict Neutron sends."""
+    get = g.get if isinstance(g, dict) else (lambda k, d=None: getattr(g, k, d))
+    tags = get("tags")
+    return Group(get("id"), get("name"), get("description") or "", get("stateful"),
                  None if tags is None else tuple(sorted(tags)),
-                 {r["id"]: rule_from_sdk(r) for r in (g.security_group_rules or [])})
+                 {r["id"]: rule_from_sdk(r) for r in (get("security_group_rules") or [])})
 
 
 def address_group_from_sdk(a) -> AddressGroup:
