@@ -69,15 +69,18 @@ class JobStore:
                       or request_ids.new())
         job_id = str(uuid.uuid4())
         now = utcnow()
+        shared = _shared([t.payload or {} for t in tasks])
         rows = [dict(id=str(uuid.uuid4()), job_id=job_id, seq=i, resource_type=t.resource_type,
                      resource=t.resource, source_region=t.source_region,
-                     target_region=t.target_region, force=t.force, payload=t.payload or {},
+                     target_region=t.target_region, force=t.force,
+                     payload={k: v for k, v in (t.payload or {}).items() if k not in shared},
                      status=states.QUEUED, result={}, attempts=0, not_before=now,
                      created_at=now) for i, t in enumerate(tasks)]
         with session_scope(self.db_url) as s:
             s.add(Job(id=job_id, project_id=project_id, user_id=user_id, kind=kind,
                       origin=origin, params=params, request_id=request_id,
-                      trust_id=trust.id if trust else None, created_at=now, updated_at=now))
+                      trust_id=trust.id if trust else None, task_payload=shared or None,
+                      created_at=now, updated_at=now))
             s.flush()
             if trust is not None and trust.owned:
                 s.add(trust.row("job", job_id))
@@ -149,10 +152,11 @@ class JobStore:
                        Task.status.in_([states.QUEUED, states.RUNNING]))).all())
 
     def load_task(self, task_id: str) -> tuple[Task, Job | None]:
-        """A task and its job (None for a controller's work item)."""
+        """A task (its payload whole) and its job (None for a controller's work item)."""
         with read_scope(self.db_url) as s:
             task = s.get(Task, task_id)
-            return task, s.get(Job, task.job_id) if task.job_id else None
+            job = s.get(Job, task.job_id) if task.job_id else None
+        return _whole(job, [task])[0], job
 
     def claim(self, owner: str, lease_seconds: float, task_id: str | None = None,
               limit: int = 1) -> list[Claim]:
@@ -268,7 +272,7 @@ class JobStore:
                 return None
             tasks = list(s.scalars(select(Task).where(Task.job_id == job_id)
                                    .order_by(Task.seq)))
-            return job, tasks
+        return job, _whole(job, tasks)
 
     def job_page(self, job_id: str, limit: int, marker: str | None = None
                  ) -> tuple[Job, dict[str, int], datetime.datetime | None, list[Task]] | None:
@@ -289,7 +293,8 @@ class JobStore:
                 if after is None:
                     raise KeyError(marker)
                 q = q.where(Task.seq > after)
-            return job, counts, last, list(s.scalars(q))
+            tasks = list(s.scalars(q)) if limit else []
+        return job, counts, last, _whole(job, tasks)
 
     def list_jobs(self, *, project_id: str | None, user_id: str | None = None,
                   kind: str | None = None, active_only: bool = False,
@@ -321,3 +326,21 @@ class JobStore:
                         .group_by(Task.job_id, Task.status)):
                     counts[job_id][status] = n
             return [(j, counts[j.id]) for j in jobs]
+
+
+def _shared(payloads: list[dict]) -> dict:
+    """The items every payload has alike (two or more tasks): a job's tasks for many target
+    regions carry the same source snapshot, stored once on the job, not once per region."""
+    if len(payloads) < 2:
+        return {}
+    first, rest = payloads[0], payloads[1:]
+    return {k: v for k, v in first.items() if all(k in p and p[k] == v for p in rest)}
+
+
+def _whole(job: Job | None, tasks: list[Task]) -> list[Task]:
+    """Tasks (detached: their session closed) with their job's shared payload merged in."""
+    shared = (job.task_payload if job is not None else None) or {}
+    if shared:
+        for t in tasks:
+            t.payload = {**shared, **(t.payload or {})}
+    return tasks

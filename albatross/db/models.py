@@ -38,6 +38,8 @@ class Job(Base):
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # the Keystone trust its work acts through (NULL: made before 0012, or admin-only work)
     trust_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # what every task's payload shares, stored once (NULL: nothing, or made before 0015)
+    task_payload: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow, index=True)
     updated_at: Mapped[datetime.datetime] = mapped_column(Timestamp, default=utcnow,
                                                           onupdate=utcnow)

@@ -69,7 +69,8 @@ def get(rt: Runtime, caller: Caller, job_id: str, tasks_limit: int = TASKS_PAGE,
     """The job with its task counts and one page of its tasks (0: none, for a progress
     poll); `tasks_next` is the marker of the next page when there is one."""
     try:
-        found = rt.store.job_page(job_id, tasks_limit + 1, tasks_marker)
+        found = rt.store.job_page(job_id, tasks_limit + 1 if tasks_limit else 0,
+                                  tasks_marker)
     except KeyError:   # the marker is no task of this job: 400, once the job is theirs
         found = rt.store.job_page(job_id, 0)
         if found is not None and caller.allows(found[0].project_id):

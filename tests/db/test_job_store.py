@@ -107,3 +107,32 @@ def test_siblings_are_leased_together_up_to_the_batch_limit(db_url):
     got = store.claim_siblings("w1", 30, first.task_id, limit=2)
     assert [c.task_id for c in got] == ids[1:3]
     assert [c.task_id for c in store.claim_siblings("w2", 30, ids[3], limit=10)] == [ids[4]]
+
+
+def test_what_every_task_shares_is_stored_once_and_read_whole(db_url):
+    """A sync over many regions: the source snapshot goes on the job once, each task keeps
+    what is its own, and every reader sees the payload whole."""
+    from albatross.db.engine import session_scope
+    from albatross.db.models import Task
+    from sqlalchemy import select
+    snapshot = {"groups": {f"g{i}": {"rules": list(range(20))} for i in range(50)}}
+    store = JobStore(db_url)
+    job_id, ids = store.create_job(project_id="p", user_id="u", kind="x", params={}, tasks=[
+        TaskSpec("security_group", "all", "R0", f"R{i}", False,
+                 {"snapshot": snapshot, "policy_id": "pol", "only": i}) for i in (1, 2, 3)])
+    with session_scope(db_url) as s:
+        stored = dict(s.execute(select(Task.id, Task.payload).where(Task.job_id == job_id)).all())
+    assert all(set(p) == {"only"} for p in stored.values())
+    job, tasks = store.get_job(job_id)
+    assert job.task_payload == {"snapshot": snapshot, "policy_id": "pol"}
+    assert [t.payload for t in tasks] == [{"snapshot": snapshot, "policy_id": "pol",
+                                           "only": i} for i in (1, 2, 3)]
+    assert store.load_task(ids[1])[0].payload["only"] == 2
+    assert store.load_task(ids[1])[0].payload["snapshot"] == snapshot
+    with session_scope(db_url) as s:   # reading whole never wrote the merge back
+        assert set(s.get(Task, ids[0]).payload) == {"only"}
+    single, [one] = store.create_job(project_id="p", user_id="u", kind="x", params={},
+                                     tasks=[TaskSpec("keypair", "k", "R0", "R1", False,
+                                                     {"public_key": "x"})])
+    assert not store.get_job(single)[0].task_payload
+    assert store.load_task(one)[0].payload == {"public_key": "x"}
