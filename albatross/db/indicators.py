@@ -7,7 +7,7 @@ from sqlalchemy import (Boolean, Double, ForeignKey, Index, Integer, String, Tex
                         UniqueConstraint, delete, func, insert, select, update)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from albatross.db.engine import session_scope
+from albatross.db.engine import read_scope, session_scope
 from albatross.db.models import Base, Timestamp
 from albatross.indicators.downsample import (Bucket, bucket_start, closed_before, next_window,
                                              rollup)
@@ -248,6 +248,11 @@ class IndicatorStore:
     def last(self) -> list[Last]:
         return [Last(r.name, r.region, r.key, r.last_value, r.last_at)
                 for r in self.last_values() if not r.project_id]
+
+    def round_times(self) -> list[datetime.datetime]:
+        """When each round kept in raw samples was taken (one time per round)."""
+        with read_scope(self.db_url) as s:
+            return sorted(s.scalars(select(IndicatorSample.ts).distinct()))
 
     def statuses(self) -> list[Status]:
         with session_scope(self.db_url) as s:

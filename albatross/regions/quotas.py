@@ -17,6 +17,7 @@ from functools import partial
 from openstack import exceptions as sdk_exc
 
 from albatross.quota.resources import RESOURCES, by_service
+from albatross.regions.keypairs import list_keypairs
 
 SERVICES = ("compute", "volume", "network")
 
@@ -113,8 +114,7 @@ def project_user_ids(conn, project_id: str) -> set[str]:
 
 
 def _keypair_count(conn, user_id: str) -> int:
-    # openstacksdk lists at microversion 2.10, before Nova's paging (2.35): one call has all
-    return sum(1 for _ in conn.compute.keypairs(user_id=user_id))
+    return len(list_keypairs(conn, user_id))   # one call, read as Nova sent it
 
 
 def key_pairs_in_use(conn, project_id: str, users: set[str] | None = None) -> int:
