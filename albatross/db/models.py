@@ -51,6 +51,7 @@ class Task(Base):
     """One resource in one target region: the unit a worker leases, runs and may re-run."""
     __tablename__ = "tasks"
     __table_args__ = (Index("ix_tasks_claim", "status", "not_before"),
+                      Index("ix_tasks_job_status", "job_id", "status"),
                       Index("ux_tasks_queue_key", "queue_key", unique=True))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

@@ -175,7 +175,7 @@ class TaskExecutor:
             self._stop(job, classify(result, task.target_region).message)
         wake = (job.params or {}).get("wake")
         if (job.trust_id or wake) and state != states.QUEUED \
-                and not self.store.unfinished(job.id):
+                and not self.store.has_unfinished(job.id):
             if job.trust_id:
                 trusts.release(self.store.db_url, self.registry, "job", job.id)
                 trusts.sweep(self.store.db_url, self.registry, job.trust_id)

@@ -136,3 +136,16 @@ def test_what_every_task_shares_is_stored_once_and_read_whole(db_url):
                                                      {"public_key": "x"})])
     assert not store.get_job(single)[0].task_payload
     assert store.load_task(one)[0].payload == {"public_key": "x"}
+
+
+def test_a_job_has_unfinished_tasks_until_its_last_one_ends(db_url):
+    store = JobStore(db_url)
+    job_id, task_ids = _job(store, 3)
+    other_id, _ = _job(store, 1)   # another job's queued task counts for that job only
+    for task_id in task_ids:
+        assert store.has_unfinished(job_id)
+        (claim,) = store.claim("w1", 30, task_id=task_id)
+        assert store.has_unfinished(job_id)   # running is unfinished too
+        assert store.finish(claim, states.SUCCESS, result={})
+    assert not store.has_unfinished(job_id)
+    assert store.has_unfinished(other_id)
