@@ -1,8 +1,10 @@
 """The growth curves of docs/scale.md from bench/scale.py's --json files: wall time, CPU
 seconds per region and peak RSS against the number of regions, one line per piece of work
-(log-log: a straight line of slope 1 is cost growing linearly with the regions).
+(log-log: a straight line of slope 1 is cost growing linearly with the regions); with
+--table, the figures as docs/scale.md's Markdown table instead.
 
     .venv/bin/python -m bench.scale_plot run1.json [run2.json ...] --out docs/scale-curves.png
+    .venv/bin/python -m bench.scale_plot run1.json [run2.json ...] --table
 """
 import argparse
 import json
@@ -51,12 +53,39 @@ def plot(results: dict[int, dict], out: str) -> None:
     print(f"wrote {out}")
 
 
+def table(results: dict[int, dict]) -> str:
+    """One row per (piece of work, N): what step 2 of issue 17 asks for."""
+    lines = ["| work | regions | wall (s) | CPU (s) | peak RSS (MiB) | threads | sockets | "
+             "DB rows | wall per region (ms) | CPU per region (ms) |",
+             "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for op in OPS:
+        for n in sorted(results):
+            r = results[n].get(op)
+            if not isinstance(r, dict) or "wall" not in r:
+                continue
+            lines.append(f"| {op} | {n:,} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+                         f"{r['peak_rss'] / 2**20:.0f} | {r['peak_threads']} | "
+                         f"{r['peak_sockets']} | {r['rows']:,} | {r['wall'] / n * 1000:.2f} | "
+                         f"{r['cpu'] / n * 1000:.2f} |")
+    lines += ["", "| idle | regions | RSS (MiB) | threads | sockets |", "|---|--:|--:|--:|--:|"]
+    for n in sorted(results):
+        idle = results[n].get("idle") or {}
+        if idle:
+            lines.append(f"| after start-up | {n:,} | {idle['rss'] / 2**20:.1f} | "
+                         f"{idle['threads']} | {idle['sockets']} |")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("json", nargs="+")
     ap.add_argument("--out", default="docs/scale-curves.png")
+    ap.add_argument("--table", action="store_true", help="print the Markdown table instead")
     args = ap.parse_args()
-    plot(load(args.json), args.out)
+    if args.table:
+        print(table(load(args.json)))
+    else:
+        plot(load(args.json), args.out)
 
 
 if __name__ == "__main__":

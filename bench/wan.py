@@ -19,6 +19,7 @@ import os
 import statistics
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -72,16 +73,20 @@ def run(op: str, env: scale_env.Env, ctx: dict, targets: list[str], one: scale_e
     raise ValueError(op)
 
 
-def _clear(env, op: str, targets: list[str], ctx: dict) -> None:
-    """Each round copies anew: the targets lose what the last round made."""
-    for region in targets:
-        conn = scale_env.member_connection(env, region)
-        if op == "keypairs":
-            for name in ctx["keypairs"]:
-                conn.compute.delete_keypair(name, user_id=env.member.user_id,
-                                            ignore_missing=True)
-        elif op == "image":
-            conn.image.delete_image(ctx["image"], ignore_missing=True)
+def _clear(env, op: str, targets: list[str], ctx: dict, rtt: float, mbps: float) -> None:
+    """Each round copies anew: the targets lose what the last round made, straight in the
+    simulator (which reads no token), at LAN speed and in parallel: clearing 1,000 regions
+    one call after another at 150 ms would take longer than the work measured."""
+    sim, user = env.sim["simulator"], env.member.user_id
+    if op == "keypairs":
+        urls = [f"{sim}/{r}/compute/v2.1/os-keypairs/{name}?user_id={user}"
+                for r in targets for name in ctx["keypairs"]]
+    else:
+        urls = [f"{sim}/{r}/image/v2/images/{ctx['image']}" for r in targets]
+    knobs(env, rtt_ms=0, bandwidth_mbps=0)
+    with requests.Session() as http, ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda url: http.delete(url, timeout=60), urls))
+    knobs(env, rtt_ms=rtt, bandwidth_mbps=mbps)
 
 
 def knobs(env, **values) -> None:
@@ -102,7 +107,7 @@ def measure(n: int, rtt: float, args, tmp: Path) -> dict:
                 for count in (1, n):
                     targets = _targets(env, count)
                     if op in ("keypairs", "image"):
-                        _clear(env, op, targets, ctx)
+                        _clear(env, op, targets, ctx, rtt, args.mbps)
                     t0 = time.perf_counter()
                     run(op, env, ctx, targets, one)
                     times[count].append(time.perf_counter() - t0)

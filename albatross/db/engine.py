@@ -1,5 +1,6 @@
 """Engines and sessions per database URL, with the settings each backend needs for safe
-concurrent writers (SQLite: WAL, busy timeout, BEGIN IMMEDIATE for what may write)."""
+concurrent writers (SQLite: WAL, busy timeout, BEGIN IMMEDIATE for what may write, and one
+writer of the process at a time, queued here)."""
 import contextlib
 import threading
 
@@ -11,6 +12,13 @@ _lock = threading.Lock()
 _reading = threading.local()   # this thread's transaction is a read_scope
 _engines: dict[str, Engine] = {}
 _makers: dict[str, sessionmaker] = {}
+# SQLite: this process's write transactions queue on a lock here rather than in SQLite's busy
+# handler, which sleeps up to 100 ms between tries: with a hundred task threads writing, the
+# database sat idle between transactions (a 300-region keypair repair spent most of its wall
+# time asleep). Other processes still meet SQLite's own lock; past the wait, a writer goes
+# on to SQLite's lock as before.
+_writers: dict[str, threading.RLock] = {}
+WRITER_WAIT = 30.0
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -35,9 +43,13 @@ def get_engine(url: str, pool_size: int = 10) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             if url.startswith("sqlite"):
-                engine = create_engine(url, connect_args={"check_same_thread": False,
-                                                          "timeout": 30})
+                # connections kept, not reopened: above QueuePool's 5 + 10 a fan-out's
+                # threads closed and reopened connections (and their PRAGMAs) on every use
+                engine = create_engine(url, pool_size=4 * pool_size, max_overflow=pool_size,
+                                       connect_args={"check_same_thread": False,
+                                                     "timeout": 30})
                 _configure_sqlite(engine)
+                _writers[url] = threading.RLock()
             else:
                 engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size,
                                        pool_pre_ping=True, pool_recycle=3600)
@@ -66,6 +78,8 @@ def read_scope(url: str):
 @contextlib.contextmanager
 def _scope(url: str, reading: bool):
     get_engine(url)
+    gate = None if reading else _writers.get(url)
+    queued = gate.acquire(timeout=WRITER_WAIT) if gate is not None else False
     session: Session = _makers[url]()
     before = getattr(_reading, "now", False)
     _reading.now = reading   # read by _on_begin, in this thread, when the session begins
@@ -75,11 +89,14 @@ def _scope(url: str, reading: bool):
     finally:
         _reading.now = before
         session.close()
+        if queued:
+            gate.release()
 
 
 def dispose(url: str) -> None:
     with _lock:
         engine = _engines.pop(url, None)
         _makers.pop(url, None)
+        _writers.pop(url, None)
     if engine is not None:
         engine.dispose()

@@ -87,7 +87,10 @@ class ResourceMapping(Base):
     Albatross itself created."""
     __tablename__ = "resource_mappings"
     __table_args__ = (UniqueConstraint("resource_type", "owner", "source_region", "source_key",
-                                       "target_region", name="uq_mapping_source_target"),)
+                                       "target_region", name="uq_mapping_source_target"),
+                      # a task loads one region pair's mappings (MappingStore.load)
+                      Index("ix_mappings_region_pair", "resource_type", "owner",
+                            "source_region", "target_region"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     resource_type: Mapped[str] = mapped_column(String(32))
