@@ -33,14 +33,16 @@ def plot(results: dict[int, dict], out: str) -> None:
     panels = (("wall", "wall time (s)", 1), ("cpu", "CPU seconds per region (ms)", 1000),
               ("peak_rss", "peak RSS (MiB)", 1 / 2**20))
     for ax, (key, title, scale) in zip(axes, panels):
-        for op in OPS:
+        for i, op in enumerate(OPS):
             points = [(n, results[n][op][key]) for n in ns
                       if isinstance(results[n].get(op), dict) and key in results[n][op]]
             if len(points) < 2:
                 continue
             xs = [n for n, _ in points]
             ys = [v * scale / (n if key == "cpu" else 1) for n, v in points]
-            ax.plot(xs, ys, marker="o", label=op)
+            # twelve lines: a colour of tab20 and a marker each, so no two look alike
+            ax.plot(xs, ys, marker="os^vD<>ph*Xd"[i % 12], color=plt.cm.tab20(i % 20),
+                    label=op)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("regions")

@@ -29,6 +29,7 @@ from bench.scale import _job
 from tests.integration.conftest import public_key
 
 OPS = ("view", "keypairs", "secgroups", "image")
+IMAGE_NAME = "wan"   # the source image; its copies keep the name
 
 
 def seed(env: scale_env.Env, args) -> dict:
@@ -44,7 +45,7 @@ def seed(env: scale_env.Env, args) -> dict:
                 security_group_id=g.id, direction="ingress", ethertype="IPv4",
                 protocol="tcp", port_range_min=port, port_range_max=port,
                 remote_ip_prefix="10.0.0.0/8", project_id=project)
-    image = conn.image.create_image(name="wan", disk_format="raw", container_format="bare",
+    image = conn.image.create_image(name=IMAGE_NAME, disk_format="raw", container_format="bare",
                                     owner=project, visibility="private",
                                     data=os.urandom(args.image_mib * 2**20))
     return {"keypairs": names, "image": image.id}
@@ -78,15 +79,24 @@ def _clear(env, op: str, targets: list[str], ctx: dict, rtt: float, mbps: float)
     simulator (which reads no token), at LAN speed and in parallel: clearing 1,000 regions
     one call after another at 150 ms would take longer than the work measured."""
     sim, user = env.sim["simulator"], env.member.user_id
-    if op == "keypairs":
-        urls = [f"{sim}/{r}/compute/v2.1/os-keypairs/{name}?user_id={user}"
-                for r in targets for name in ctx["keypairs"]]
-    else:
-        urls = [f"{sim}/{r}/image/v2/images/{ctx['image']}" for r in targets]
     knobs(env, rtt_ms=0, bandwidth_mbps=0)
     with requests.Session() as http, ThreadPoolExecutor(16) as pool:
+        if op == "keypairs":
+            urls = [f"{sim}/{r}/compute/v2.1/os-keypairs/{name}?user_id={user}"
+                    for r in targets for name in ctx["keypairs"]]
+        else:   # a copy gets a new id once its first id was used (Glance never reuses one)
+            urls = [url for found in pool.map(lambda r: _copies(http, sim, r), targets)
+                    for url in found]
         list(pool.map(lambda url: http.delete(url, timeout=60), urls))
     knobs(env, rtt_ms=rtt, bandwidth_mbps=mbps)
+
+
+def _copies(http, sim: str, region: str) -> list[str]:
+    """The image copies the last round made in `region`, by the source image's name."""
+    listed = http.get(f"{sim}/{region}/image/v2/images", params={"name": IMAGE_NAME},
+                      timeout=60).json()["images"]
+    return [f"{sim}/{region}/image/v2/images/{i['id']}" for i in listed
+            if i.get("name") == IMAGE_NAME]
 
 
 def knobs(env, **values) -> None:

@@ -130,29 +130,33 @@ class ImageReconciler(Reconciler):
 
     # ---- the batch --------------------------------------------------------------------
     def reconcile_batch(self, ctxs: list[TaskContext]) -> dict[str, Outcome | Exception]:
-        """The job's copies of one image, each context holding its copy's lock."""
-        results: dict[str, Outcome | Exception] = {}
-        copies: list[Target] = []
-        for ctx in ctxs:
-            try:
-                source = self.read_source(ctx)
-                references = self._references(ctx, source)
-                current, ours = self.read_target(ctx)
-                plan = diff_image(source, current, meta.desired_fields(source, references),
-                                  ctx.force, ours)
-                plan.details["desired"] = meta.desired_fields(source, references)
-                if plan.action == "conflict":
-                    raise Conflict(plan.reason)
-                if plan.action in ("none", "update"):
-                    check_lease(ctx.lease, ctx.target_region)
-                    results[ctx.task_id] = self._metadata_only(ctx, plan)
-                else:
-                    copies.append(Target(ctx, plan, ctx.lease))
-            except Exception as exc:
-                results[ctx.task_id] = exc
+        """The job's copies of one image, each context holding its copy's lock. Each
+        target's reads, record and read-back run at once through the registry's fan-out:
+        one after another, a batch of 32 regions 150 ms away spent 30 s in round trips
+        around a transfer of 0.7 s (bench/wan.py)."""
+        by_task = {ctx.task_id: ctx for ctx in ctxs}
+        planned = ctxs[0].registry.fan_out(lambda t: self._plan(by_task[t]), list(by_task))
+        copies = [got for got in planned.values() if isinstance(got, Target)]
+        results = {t: got for t, got in planned.items() if not isinstance(got, Target)}
         if copies:
             results.update(self._copy(copies))
         return results
+
+    def _plan(self, ctx: TaskContext) -> Outcome | Target:
+        """A copy that needs only its metadata brought in line is done here; one that needs
+        the bytes comes back as a Target for the shared stream."""
+        source = self.read_source(ctx)
+        references = self._references(ctx, source)
+        current, ours = self.read_target(ctx)
+        plan = diff_image(source, current, meta.desired_fields(source, references),
+                          ctx.force, ours)
+        plan.details["desired"] = meta.desired_fields(source, references)
+        if plan.action == "conflict":
+            raise Conflict(plan.reason)
+        if plan.action in ("none", "update"):
+            check_lease(ctx.lease, ctx.target_region)
+            return self._metadata_only(ctx, plan)
+        return Target(ctx, plan, ctx.lease)
 
     def _references(self, ctx: TaskContext, source: ImageState) -> dict[str, str]:
         """AMI kernel/ramdisk ids -> their copies' ids here (copied first: else wait)."""
@@ -190,6 +194,7 @@ class ImageReconciler(Reconciler):
     def _prepare(self, t: Target) -> None:
         """Make the record the bytes go into (and its mapping, at once)."""
         ctx, plan, source = t.ctx, t.plan, t.plan.desired
+        check_lease(t.lease, ctx.target_region)
         conn = ctx.registry.connection(ctx.target_region)
         if plan.action == "fill":
             t.image_id = plan.current.id
@@ -215,15 +220,12 @@ class ImageReconciler(Reconciler):
                                    details={})
 
     def _copy(self, targets: list[Target]) -> dict[str, Outcome | Exception]:
-        results: dict[str, Outcome | Exception] = {}
-        ready = []
-        for t in targets:
-            try:
-                check_lease(t.lease, t.ctx.target_region)
-                self._prepare(t)
-                ready.append(t)
-            except Exception as exc:
-                results[t.ctx.task_id] = exc
+        registry = targets[0].ctx.registry
+        by_task = {t.ctx.task_id: t for t in targets}
+        prepared = registry.fan_out(lambda task: self._prepare(by_task[task]), list(by_task))
+        results: dict[str, Outcome | Exception] = {
+            task: got for task, got in prepared.items() if isinstance(got, Exception)}
+        ready = [t for task, t in by_task.items() if task not in results]
         if not ready:
             return results
         first = ready[0].ctx
@@ -248,11 +250,12 @@ class ImageReconciler(Reconciler):
                 _while_held(by_region[region].lease, data), source.size))
         finally:
             response.close()
-        for region, t in by_region.items():
-            try:  # one region's read-back failing must not fail the verified others
-                results[t.ctx.task_id] = self._finish(t, uploads.get(region), fan)
-            except Exception as exc:
-                results[t.ctx.task_id] = exc
+        # one region's read-back failing does not fail the verified others: fan_out
+        # returns each region's exception as its value
+        finished = registry.fan_out(
+            lambda region: self._finish(by_region[region], uploads.get(region), fan),
+            list(by_region))
+        results.update({by_region[region].ctx.task_id: got for region, got in finished.items()})
         return results
 
     def _finish(self, t: Target, upload_result, fan: FanOut):
