@@ -57,19 +57,21 @@ def _targets(env, n: int):
 
 def run(op: str, env: scale_env.Env, ctx: dict, targets: list[str], one: scale_env.Env):
     first = env.regions[0]
+    # a list names at most 100 regions (the API's bound): every other region is "all"
+    named = "all" if len(targets) == len(env.regions) - 1 else targets
     if op == "view":
         user = one.member if len(targets) == 1 else env.member
         return user.ok("GET", f"/v1/projects/{user.project_id}/quotas")
     if op == "keypairs":
         return _job(env, env.member, "POST", "/v1/keypairs/sync", {
-            "source_region": first, "target_regions": targets, "keypairs": ctx["keypairs"],
+            "source_region": first, "target_regions": named, "keypairs": ctx["keypairs"],
             "force": True})
     if op == "secgroups":
         return _job(env, env.member, "POST", "/v1/security-groups/sync", {
-            "source_region": first, "target_regions": targets, "all": True})
+            "source_region": first, "target_regions": named, "all": True})
     if op == "image":
         return _job(env, env.member, "POST", "/v1/images/sync", {
-            "source_region": first, "target_regions": targets, "images": [ctx["image"]],
+            "source_region": first, "target_regions": named, "images": [ctx["image"]],
             "force": True})
     raise ValueError(op)
 

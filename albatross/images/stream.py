@@ -6,6 +6,7 @@ reads its own queue. Memory is chunk_size x depth per target, whatever the image
 slowest live target sets the pace. The last chunk is held back until the whole stream has been
 hashed: when the hash is wrong every upload is aborted before its final byte, so Glance never
 marks a corrupted copy ACTIVE. A target whose upload fails is dropped; the others go on."""
+import contextvars
 import hashlib
 import queue
 import threading
@@ -129,7 +130,10 @@ class FanOut:
                 while not q.empty():  # free the pump if it waits on this queue
                     q.get_nowait()
 
-        threads = [threading.Thread(target=worker, args=(t,), name=f"upload-{t}", daemon=True)
+        # each upload in the caller's context (a copy each): its calls carry the job's
+        # request id and use the region's own connection, not a copy of it per upload
+        threads = [threading.Thread(target=contextvars.copy_context().run, args=(worker, t),
+                                    name=f"upload-{t}", daemon=True)
                    for t in self.queues]
         for t in threads:
             t.start()

@@ -33,7 +33,16 @@ def traced_copy(conn: sdk_connection.Connection, request_id: str,
     The copy takes the endpoints as the catalog gave them (`overrides`): openstacksdk
     rewrites a connection's endpoint override to the versioned URL it discovered there
     (Glance's .../v2/), which is no place to discover anything from again."""
-    copy = conn.global_request(request_id)
+    for attempt in range(3):
+        try:
+            copy = conn.global_request(request_id)
+            break
+        except RuntimeError:   # "dictionary changed size during iteration"
+            # openstacksdk writes what it discovered into the connection's config while
+            # another thread's call runs; copying it then meets the change (seen at 1,000
+            # regions' image uploads): the next try copies the settled dict
+            if attempt == 2:
+                raise
     copy.config.config.update(overrides or {})
     finalizer = getattr(copy, "_finalizer", None)
     if finalizer is not None:

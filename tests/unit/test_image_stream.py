@@ -2,6 +2,7 @@
 relies on. Every live target gets exactly the source's bytes; one failing target does not
 stop the others; a broken or mismatching stream makes every upload fail before its final
 chunk, so Glance never finishes a bad copy; memory stays bounded however long the image."""
+import contextvars
 import hashlib
 import threading
 import time
@@ -256,3 +257,20 @@ def test_a_target_that_stops_reading_is_dropped_and_the_others_finish():
     assert time.monotonic() - started < 10
     assert results["ok"] == blob
     assert isinstance(results["stuck"], TimeoutError) and "stalled" in str(results["stuck"])
+
+
+def test_every_upload_runs_in_the_callers_context():
+    """Uploads see the caller's context (its request id): a region's calls then use its own
+    connection instead of a copy per upload, which raced openstacksdk's config writes."""
+    scope = contextvars.ContextVar("scope", default=None)
+    seen = {}
+
+    def upload(target, body):
+        seen[target] = scope.get()
+        return b"".join(body)
+
+    scope.set("job-1")
+    data = b"x" * 100
+    out = FanOut([data], ["a", "b", "c"], hash_algo=None, expected_hash=None).run(upload)
+    assert out == {"a": data, "b": data, "c": data}
+    assert seen == {"a": "job-1", "b": "job-1", "c": "job-1"}
