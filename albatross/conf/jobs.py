@@ -12,6 +12,11 @@ OPTS = [
                       "died) is taken over by another worker."),
     cfg.FloatOpt("poll_interval", default=1.0, min=0.05,
                  help="How often an idle worker looks for queued or orphaned tasks."),
+    cfg.IntOpt("batch_size", default=100, min=1, max=500,
+               help="At most this many tasks of one job a worker thread leases and runs at "
+                    "once (a fan-out's regions). Smaller batches spread a fan-out over more "
+                    "worker threads and processes: 500 made a 1,000-region pass two batches, "
+                    "so a second Celery worker had nothing to take."),
     cfg.IntOpt("max_attempts", default=3, min=1,
                help="Attempts for a task that fails with a transient error (region "
                     "unreachable, 5xx) before it is marked FAILED."),

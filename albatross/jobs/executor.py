@@ -43,6 +43,7 @@ class TaskExecutor:
         self.max_attempts = max_attempts
         self.retry_backoff, self.retry_backoff_max = retry_backoff, retry_backoff_max
         self.lease_seconds = lease_seconds
+        self.batch_size = conf.jobs.batch_size if conf is not None else 100
         self.leases = None  # the runner's LeaseKeeper: renews sibling claims of a batch
         # what controllers get (ControllerContext): the configuration, the health probe, and
         # how the jobs they make are announced
@@ -112,7 +113,8 @@ class TaskExecutor:
         """Also lease the job's other runnable tasks for the same resource and serve them in
         one pass (one download for every target region)."""
         siblings = self.store.claim_siblings(claim.owner, self.lease_seconds, task.id,
-                                             limit=reconciler.batch_limit - 1)
+                                             limit=min(reconciler.batch_limit,
+                                                       self.batch_size) - 1)
         for c in siblings:
             if self.leases is not None:
                 self.leases.hold(c)
