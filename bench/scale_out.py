@@ -105,6 +105,7 @@ def main():
     env = scale_env.start(args.regions, tmp, extra=celery)
     second = scale_env.start_server(env, tmp, "second", celery)
     running: list[Process] = []
+    loops: list[scale_env.Env] = []   # the periodic phase's servers
     try:
         ctx = scale.seed(env, args.keypairs, 0, 0)
         # throughput: 1 worker, then 2
@@ -166,11 +167,11 @@ def main():
         print(f"indicator rounds in {args.periodic_seconds:g} s with 2 servers, 2 workers "
               f"and a 10 s interval: {len(taken)}, seconds between them: "
               f"{', '.join(f'{g:.1f}' for g in gaps) or '-'}", flush=True)
-        for server in loops:
-            server.stop()
     finally:
         for w in running:
             w.stop()
+        for server in loops:
+            server.stop()
         second.stop()
         env.stop()
         drop()

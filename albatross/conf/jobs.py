@@ -2,6 +2,7 @@
 from oslo_config import cfg
 
 GROUP = "jobs"
+BATCH_SIZE = 100   # [jobs] batch_size's default, also the executor's without a configuration
 OPTS = [
     cfg.StrOpt("executor", default="embedded", choices=["embedded", "celery"],
                help="embedded: `albatross serve` runs the tasks itself. celery: tasks are "
@@ -12,7 +13,7 @@ OPTS = [
                       "died) is taken over by another worker."),
     cfg.FloatOpt("poll_interval", default=1.0, min=0.05,
                  help="How often an idle worker looks for queued or orphaned tasks."),
-    cfg.IntOpt("batch_size", default=100, min=1, max=500,
+    cfg.IntOpt("batch_size", default=BATCH_SIZE, min=1, max=500,
                help="At most this many tasks of one job a worker thread leases and runs at "
                     "once (a fan-out's regions). Smaller batches spread a fan-out over more "
                     "worker threads and processes: 500 made a 1,000-region pass two batches, "

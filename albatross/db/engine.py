@@ -79,17 +79,20 @@ def read_scope(url: str):
 def _scope(url: str, reading: bool):
     get_engine(url)
     gate = None if reading else _writers.get(url)
-    queued = gate.acquire(timeout=WRITER_WAIT) if gate is not None else False
-    session: Session = _makers[url]()
-    before = getattr(_reading, "now", False)
-    _reading.now = reading   # read by _on_begin, in this thread, when the session begins
+    if gate is not None and not gate.acquire(timeout=WRITER_WAIT):
+        gate = None   # waited long enough: on to SQLite's own lock
     try:
-        with session.begin():
-            yield session
+        session: Session = _makers[url]()
+        before = getattr(_reading, "now", False)
+        _reading.now = reading   # read by _on_begin, in this thread, when the session begins
+        try:
+            with session.begin():
+                yield session
+        finally:
+            _reading.now = before
+            session.close()
     finally:
-        _reading.now = before
-        session.close()
-        if queued:
+        if gate is not None:   # released however the transaction ended
             gate.release()
 
 

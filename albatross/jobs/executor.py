@@ -6,6 +6,7 @@ import dataclasses
 import logging
 
 from albatross import backoff, request_ids
+from albatross.conf.jobs import BATCH_SIZE
 from albatross.db import job_states as states
 from albatross.db import locks
 from albatross.db.events import EventStore, lost_event
@@ -43,7 +44,7 @@ class TaskExecutor:
         self.max_attempts = max_attempts
         self.retry_backoff, self.retry_backoff_max = retry_backoff, retry_backoff_max
         self.lease_seconds = lease_seconds
-        self.batch_size = conf.jobs.batch_size if conf is not None else 100
+        self.batch_size = conf.jobs.batch_size if conf is not None else BATCH_SIZE
         self.leases = None  # the runner's LeaseKeeper: renews sibling claims of a batch
         # what controllers get (ControllerContext): the configuration, the health probe, and
         # how the jobs they make are announced

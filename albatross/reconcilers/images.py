@@ -148,9 +148,9 @@ class ImageReconciler(Reconciler):
         source = self.read_source(ctx)
         references = self._references(ctx, source)
         current, ours = self.read_target(ctx)
-        plan = diff_image(source, current, meta.desired_fields(source, references),
-                          ctx.force, ours)
-        plan.details["desired"] = meta.desired_fields(source, references)
+        desired = meta.desired_fields(source, references)
+        plan = diff_image(source, current, desired, ctx.force, ours)
+        plan.details["desired"] = desired
         if plan.action == "conflict":
             raise Conflict(plan.reason)
         if plan.action in ("none", "update"):
